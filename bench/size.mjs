@@ -1,0 +1,44 @@
+// Prints the minified + gzipped size of the core package's browser entry (xstate excluded)
+// and fails when a part is over its budget. Run: pnpm bench:size
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const coreSrc = fileURLToPath(new URL('../packages/core/src/', import.meta.url));
+
+// The domain part: everything a page needs to read account IDs and build links, no machine.
+const DOMAIN_MODULES = ['account-id', 'errors', 'messages'];
+
+const parts = [
+  {
+    name: 'domain',
+    budget: 4096,
+    stdin: DOMAIN_MODULES.map((m) => `export * from './${m}';`).join('\n'),
+  },
+  { name: 'core browser entry', budget: 8192, stdin: "export * from './index';" },
+];
+
+let over = false;
+for (const part of parts) {
+  const result = await build({
+    stdin: { contents: part.stdin, resolveDir: coreSrc, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    external: ['xstate'],
+    write: false,
+  });
+  const code = result.outputFiles[0].contents;
+  const gzipped = gzipSync(code, { level: 9 }).length;
+  const ok = gzipped <= part.budget;
+  over ||= !ok;
+  console.log(
+    `${part.name.padEnd(20)} ${String(code.length).padStart(7)} B min  ${String(gzipped).padStart(6)} B gzip  budget ${part.budget} B  ${ok ? 'ok' : 'OVER BUDGET'}`,
+  );
+}
+if (over) {
+  console.error('A part of the core package is over its size budget.');
+  process.exit(1);
+}

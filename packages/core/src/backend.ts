@@ -1,0 +1,80 @@
+import type { CloudConnectErrorCode } from './errors';
+
+/** Options every backend call accepts; aborting the signal cancels the request. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The tenant's record for one AWS account. Creating it again for the same tenant and account
+ * returns the same `sessionId` and ExternalId for ever (the customer's role trusts it).
+ */
+export interface ConnectSession {
+  sessionId: string;
+  accountId: string;
+  externalId: string;
+  region: string;
+  stackName: string;
+  roleName: string;
+  templateUrl: string;
+  quickCreateUrl: string;
+  stacksConsoleUrl: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** Why a check is not conclusive yet. `not-assumable` covers "still creating" and "wrong account". */
+export type PendingReason = 'not-assumable' | 'throttled' | 'network';
+
+/** The outcome of one verification attempt (the polling loop lives in the machine). */
+export type ConnectionCheck =
+  | {
+      status: 'pending';
+      reason: PendingReason;
+      retryAfterMs?: number;
+      stackStatus?: string;
+    }
+  | {
+      status: 'connected';
+      roleArn: string;
+      /** ISO 8601. */
+      verifiedAt: string;
+      templateVersion?: string;
+      warnings?: string[];
+    }
+  | { status: 'failed'; code: CloudConnectErrorCode; message: string };
+
+/** The outcome of one revocation check. */
+export type RevocationCheck =
+  | { status: 'revoked' }
+  | { status: 'pending'; stackStatus?: string }
+  | { status: 'failed'; code: CloudConnectErrorCode; message: string };
+
+/** Something that must go before access is revoked (a cluster Porter manages). */
+export interface Blocker {
+  id: string;
+  kind: 'cluster' | (string & {});
+  name: string;
+  href?: string;
+}
+
+/** A verified connection to one AWS account. */
+export interface Connection {
+  accountId: string;
+  roleArn: string;
+  /** ISO 8601. */
+  verifiedAt: string;
+  sessionId: string;
+}
+
+/**
+ * Everything the machine needs from the host's backend. `createHttpBackend` implements it
+ * over the server package's wire protocol; tests and scripts may implement it directly.
+ */
+export interface ConnectBackend {
+  createSession(input: { accountId: string }, opts?: CallOptions): Promise<ConnectSession>;
+  checkConnection(input: { sessionId: string }, opts?: CallOptions): Promise<ConnectionCheck>;
+  listBlockers(input: { accountId: string }, opts?: CallOptions): Promise<Blocker[]>;
+  checkRevocation(input: { accountId: string }, opts?: CallOptions): Promise<RevocationCheck>;
+  getConnection?(opts?: CallOptions): Promise<Connection | null>;
+}

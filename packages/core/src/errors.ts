@@ -1,0 +1,93 @@
+import { type MessageOverrides, messageFor } from './messages';
+
+/** Stable error codes. A host may branch on these; their meaning never changes. */
+export type CloudConnectErrorCode =
+  | 'INVALID_ACCOUNT_ID'
+  | 'SESSION_FAILED'
+  | 'NETWORK'
+  | 'UNAUTHORIZED'
+  | 'RATE_LIMITED'
+  | 'STACK_FAILED'
+  | 'EXTERNAL_ID_NOT_ENFORCED'
+  | 'VENDOR_CREDENTIALS'
+  | 'TIMED_OUT'
+  | 'ACCESS_LOST'
+  | 'REVOKE_BLOCKED'
+  | 'INVALID_SNAPSHOT';
+
+export const ERROR_CODES: readonly CloudConnectErrorCode[] = [
+  'INVALID_ACCOUNT_ID',
+  'SESSION_FAILED',
+  'NETWORK',
+  'UNAUTHORIZED',
+  'RATE_LIMITED',
+  'STACK_FAILED',
+  'EXTERNAL_ID_NOT_ENFORCED',
+  'VENDOR_CREDENTIALS',
+  'TIMED_OUT',
+  'ACCESS_LOST',
+  'REVOKE_BLOCKED',
+  'INVALID_SNAPSHOT',
+];
+
+const RETRYABLE: ReadonlySet<CloudConnectErrorCode> = new Set([
+  'NETWORK',
+  'RATE_LIMITED',
+  'SESSION_FAILED',
+  'TIMED_OUT',
+  'ACCESS_LOST',
+]);
+
+/** Whether waiting and trying again can fix an error with this code (no fix by anyone needed). */
+export function isRetryableCode(code: CloudConnectErrorCode): boolean {
+  return RETRYABLE.has(code);
+}
+
+/** Whether a string is one of the stable error codes. */
+export function isErrorCode(value: unknown): value is CloudConnectErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** The plain-data form of an error, as kept in machine context (it must survive JSON). */
+export interface ErrorInfo {
+  code: CloudConnectErrorCode;
+  message: string;
+  retryable: boolean;
+}
+
+/**
+ * The one error type Cloud Connect throws or reports.
+ *
+ * @example
+ * try { createCloudConnect({ backend, snapshot }) }
+ * catch (error) { if (error instanceof CloudConnectError && error.code === 'INVALID_SNAPSHOT') start over }
+ */
+export class CloudConnectError extends Error {
+  override readonly name = 'CloudConnectError';
+  readonly code: CloudConnectErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: CloudConnectErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? messageFor(`error.${code}`), options);
+    this.code = code;
+    this.retryable = isRetryableCode(code);
+  }
+
+  /** The plain-data form, for context, logs and the wire. */
+  toJSON(): ErrorInfo {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}
+
+/** Builds the plain-data error for a code, with the catalog's message unless one is given. */
+export function errorInfo(
+  code: CloudConnectErrorCode,
+  message?: string,
+  messages?: MessageOverrides,
+): ErrorInfo {
+  return {
+    code,
+    message: message ?? messageFor(`error.${code}`, undefined, messages),
+    retryable: isRetryableCode(code),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The one English message catalog. Every user-facing string (errors, status lines, permission
+ * descriptions) is here under a stable id; hosts translate by passing `messages` overrides.
+ * `{name}` placeholders are filled from the values given to `messageFor`.
+ */
+export const defaultMessages = {
+  'accountId.empty': 'Enter your 12-digit AWS account ID.',
+  'accountId.invalidCharacters':
+    'An AWS account ID has only the digits 0-9 (spaces and hyphens are fine). Remove {character}.',
+  'accountId.notText': 'Enter the account ID as text: a number would lose its leading zeros.',
+  'accountId.wrongLength':
+    'An AWS account ID has exactly 12 digits; this one has {count}. Copy it from the account menu in the top-right corner of the AWS console.',
+
+  'error.INVALID_ACCOUNT_ID': 'That is not a valid AWS account ID.',
+  'error.SESSION_FAILED': 'We could not start the connection. Try again in a moment.',
+  'error.NETWORK': 'We could not reach the server. Check your connection and try again.',
+  'error.UNAUTHORIZED': 'Your session has expired. Sign in again to continue.',
+  'error.RATE_LIMITED': 'Too many requests. We will try again shortly.',
+  'error.STACK_FAILED':
+    'The PorterRole stack failed to create. Delete the failed stack in the CloudFormation console, then launch it again.',
+  'error.EXTERNAL_ID_NOT_ENFORCED':
+    "The role can be assumed without its external ID, which would let others act as Porter in your account. Recreate the stack from Porter's template.",
+  'error.VENDOR_CREDENTIALS':
+    "The service's own AWS credentials are not working. This is not a problem with your account; contact support.",
+  'error.TIMED_OUT':
+    'We stopped checking after a long wait. Check the stack in the CloudFormation console, then try again.',
+  'error.ACCESS_LOST':
+    'Porter can no longer assume the role in your account. Was the stack deleted?',
+  'error.REVOKE_BLOCKED': 'Delete these clusters in Porter before you remove its access.',
+  'error.INVALID_SNAPSHOT': 'The saved connection state could not be restored.',
+} as const;
+
+/** A stable message id. */
+export type MessageId = keyof typeof defaultMessages;
+
+/** Per-id overrides a host passes to translate or reword any message. */
+export type MessageOverrides = Partial<Record<MessageId, string>>;
+
+/**
+ * The message for an id, with `{name}` placeholders filled in. Overrides win; an unknown
+ * placeholder is left as written so a mistranslation is visible, never a crash.
+ */
+export function messageFor(
+  id: MessageId,
+  values?: Readonly<Record<string, string | number>>,
+  overrides?: MessageOverrides,
+): string {
+  const template = overrides?.[id] ?? defaultMessages[id];
+  if (!values) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.hasOwn(values, name) ? String(values[name]) : whole,
+  );
+}
