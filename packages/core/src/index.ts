@@ -25,3 +25,21 @@ export {
   isRetryableCode,
 } from './errors';
 export { defaultMessages, type MessageId, type MessageOverrides, messageFor } from './messages';
+export {
+  consoleHost,
+  DEFAULT_REGION,
+  DEFAULT_ROLE_NAME,
+  DEFAULT_STACK_NAME,
+  isPartition,
+  isS3Host,
+  type LinkErrorCode,
+  type LinkFailure,
+  PARTITION_DOMAINS,
+  PARTITIONS,
+  type Partition,
+  type PartitionResult,
+  partitionOfRegion,
+} from './partitions';
+export { type LinkResult, type QuickCreateUrlOptions, quickCreateUrl } from './quick-create-url';
+export { type RoleArnOptions, type RoleArnResult, roleArn } from './role-arn';
+export { type StacksConsoleUrlOptions, stacksConsoleUrl } from './stacks-console-url';

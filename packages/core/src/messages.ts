@@ -44,6 +44,27 @@ export const defaultMessages = {
     'AWS STS is not activated in {region} for account {accountId}. An administrator can activate it in the IAM console under Account settings, then check again.',
   'server.templateOutdated':
     'The {stackName} stack was created from template version {found}; the current version is {current}. Update the stack to get the latest permissions.',
+
+  // Domain (regions, links, role ARNs) and the permission catalog's titles and descriptions.
+  'region.invalid': '"{region}" is not an AWS region name such as us-east-1.',
+  'region.isolated': '{region} is in an isolated AWS partition, which is not supported.',
+  'partition.unknown': 'The partition must be aws, aws-us-gov or aws-cn.',
+  'link.templateUrl':
+    'The template URL must be https: on Amazon S3 in the partition of {region}, or have an allowed origin.',
+  'link.consoleBaseUrl': 'consoleBaseUrl must be an http(s) origin such as http://127.0.0.1:4566.',
+  'link.stackName': 'A stack name is a letter, then up to 127 letters, digits or hyphens.',
+  'link.parameter': 'Parameter "{name}" needs an alphanumeric name and a text value.',
+  'roleArn.roleName': 'A role name is 1-64 letters, digits or _+=,.@- characters.',
+  'permission.eks.title': 'EKS clusters',
+  'permission.eks.description': 'Create, upgrade and delete the Kubernetes clusters Porter runs.',
+  'permission.network.title': 'VPCs, subnets and security groups',
+  'permission.network.description': 'Build and remove the network each cluster lives in.',
+  'permission.ecr.title': 'ECR repositories',
+  'permission.ecr.description': 'Store the container images Porter builds and deploys.',
+  'permission.iam.title': 'IAM roles for cluster operations',
+  'permission.iam.description': 'Create the roles EKS and its nodes need, and hand them to EKS.',
+  'permission.quotas.title': 'Service quota increases',
+  'permission.quotas.description': 'Ask AWS for higher limits when a cluster needs them.',
 } as const;
 
 /** A stable message id. */
