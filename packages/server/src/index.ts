@@ -1,1 +1,50 @@
-export {};
+export {
+  type AwsErrorDetails,
+  type AwsErrorKind,
+  classifyAwsError,
+} from './aws-error-classification';
+export {
+  ASSUME_ROLE_DURATION_SECONDS,
+  type AssumedCredentials,
+  type AwsClientConfig,
+  type AwsVerifierClients,
+  type AwsVerifierOptions,
+  createAwsVerifier,
+  THROTTLED_RETRY_AFTER_MS,
+} from './aws-verifier';
+export type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+export { EXTERNAL_ID_PATTERN, generateExternalId, isExternalId } from './external-id';
+export {
+  type CloudConnectHandler,
+  type CloudConnectHandlerConfig,
+  type CloudConnectHandlerOptions,
+  createCloudConnectHandler,
+  type Tenant,
+} from './handler';
+export type { LogFields, Logger } from './logger';
+export { type NodeListener, type NodeListenerOptions, toNodeListener } from './node-listener';
+export {
+  createRateLimiter,
+  type RateLimitDecision,
+  type RateLimiter,
+  type RateLimitOptions,
+} from './rate-limit';
+export { DEFAULT_MAX_BODY_BYTES } from './request-body';
+export type {
+  ConnectionStore,
+  SessionRecord,
+  SessionStatus,
+  StatusUpdate,
+} from './stores/connection-store';
+export { createMemoryStore } from './stores/memory-store';
+export {
+  createSqliteStore,
+  SQLITE_SCHEMA_VERSION,
+  type SqliteStoreOptions,
+} from './stores/sqlite-store';
+export { UpstreamError } from './upstream-error';
+export {
+  WIRE_ERROR_STATUS,
+  type WireErrorBody,
+  type WireErrorCode,
+} from './wire-errors';

@@ -1,0 +1,353 @@
+import { randomBytes } from 'node:crypto';
+import {
+  CloudFormationClient,
+  type CloudFormationClientConfig,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { AssumeRoleCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import {
+  type CallOptions,
+  type ConnectionCheck,
+  type MessageOverrides,
+  messageFor,
+  type RevocationCheck,
+} from '@porter/cloud-connect';
+import { type AwsErrorDetails, classifyAwsError } from './aws-error-classification';
+import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+import {
+  DEFAULT_ROLE_NAME,
+  DEFAULT_STACK_NAME,
+  type Partition,
+  partitionOfRegion,
+  roleArn,
+  TEMPLATE_VERSION,
+} from './core-pending';
+import { type Logger, silentLogger } from './logger';
+import { UpstreamError } from './upstream-error';
+
+/**
+ * Settings passed to every AWS SDK client the verifier creates: an `endpoint` (the sandbox),
+ * the vendor's `credentials` (else the default provider chain), retry settings, a request handler.
+ * The CloudFormation client that uses the assumed role's credentials gets all of it except
+ * `credentials`.
+ */
+export type AwsClientConfig = Pick<
+  STSClientConfig & CloudFormationClientConfig,
+  'endpoint' | 'credentials' | 'maxAttempts' | 'retryMode' | 'requestHandler'
+>;
+
+/** Temporary credentials of the assumed role; they live in memory for one check only. */
+export interface AssumedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/** Clients to use instead of the ones the verifier would create (tests, custom wiring). */
+export interface AwsVerifierClients {
+  /** Used for every `AssumeRole`, whatever the target's region. */
+  sts?: STSClient;
+  /** Makes the client that reads the stack with the assumed role's credentials. */
+  cloudFormation?: (options: {
+    region: string;
+    credentials: AssumedCredentials;
+  }) => CloudFormationClient;
+}
+
+/** Options of {@link createAwsVerifier}. */
+export interface AwsVerifierOptions {
+  /** The default region for STS and CloudFormation; a target's own region wins. */
+  region: string;
+  /** @default the partition of `region` */
+  partition?: Partition;
+  /** The role to assume when a target leaves `roleName` empty. @default 'porter-manager' */
+  roleName?: string;
+  /** The stack to read when a target leaves `stackName` empty. @default 'PorterRole' */
+  stackName?: string;
+  clientConfig?: AwsClientConfig;
+  clients?: AwsVerifierClients;
+  logger?: Logger;
+  messages?: MessageOverrides;
+  /** The template version the stack should report; older ones produce a warning. @default core's TEMPLATE_VERSION */
+  templateVersion?: string;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/** The shortest session AWS allows: the credentials are only used for the check itself. */
+export const ASSUME_ROLE_DURATION_SECONDS = 900;
+/** The back-off suggested when AWS throttles us (AWS gives no Retry-After for STS). */
+export const THROTTLED_RETRY_AFTER_MS = 5000;
+
+type AssumeOutcome =
+  | { ok: true; credentials: AssumedCredentials }
+  | { ok: false; error: AwsErrorDetails };
+
+/**
+ * The real {@link ConnectionVerifier}: assumes the customer's role with STS, proves the role
+ * insists on the ExternalId (the confused-deputy check AWS asks vendors to make), and reads the
+ * stack with the role's temporary credentials, which never leave this function.
+ *
+ * @example
+ * const verifier = createAwsVerifier({ region: 'us-east-1' });
+ * const check = await verifier.checkConnection({ accountId, externalId, region: 'us-east-1',
+ *   roleName: 'porter-manager', stackName: 'PorterRole' });
+ */
+export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifier {
+  const partition = options.partition ?? requirePartition(options.region);
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const currentVersion = options.templateVersion ?? TEMPLATE_VERSION;
+  const stsClients = new Map<string, STSClient>();
+
+  function withDefaults(target: RoleTarget): RoleTarget {
+    return {
+      ...target,
+      region: target.region || options.region,
+      roleName: target.roleName || options.roleName || DEFAULT_ROLE_NAME,
+      stackName: target.stackName || options.stackName || DEFAULT_STACK_NAME,
+    };
+  }
+
+  function stsFor(region: string): STSClient {
+    if (options.clients?.sts) return options.clients.sts;
+    let client = stsClients.get(region);
+    if (!client) {
+      // A regional client talks to the regional STS endpoint (lower latency, no us-east-1 dependency).
+      client = new STSClient({ ...options.clientConfig, region });
+      stsClients.set(region, client);
+    }
+    return client;
+  }
+
+  function cloudFormationFor(
+    region: string,
+    credentials: AssumedCredentials,
+  ): CloudFormationClient {
+    if (options.clients?.cloudFormation) {
+      return options.clients.cloudFormation({ region, credentials });
+    }
+    return new CloudFormationClient({ ...options.clientConfig, region, credentials });
+  }
+
+  async function assume(
+    target: RoleTarget,
+    arn: string,
+    externalId: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<AssumeOutcome> {
+    try {
+      const output = await stsFor(target.region).send(
+        new AssumeRoleCommand({
+          RoleArn: arn,
+          RoleSessionName: roleSessionName(now()),
+          DurationSeconds: ASSUME_ROLE_DURATION_SECONDS,
+          ...(externalId === undefined ? {} : { ExternalId: externalId }),
+        }),
+        { abortSignal: signal },
+      );
+      const credentials = output.Credentials;
+      if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
+        throw new UpstreamError('AssumeRole succeeded without returning credentials.', {
+          requestId: output.$metadata.requestId,
+        });
+      }
+      return {
+        ok: true,
+        credentials: {
+          accessKeyId: credentials.AccessKeyId,
+          secretAccessKey: credentials.SecretAccessKey,
+          sessionToken: credentials.SessionToken,
+        },
+      };
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      const details = classifyAwsError(error, signal);
+      if (details.kind === 'aborted') throw abortReason(signal, error);
+      if (details.kind === 'unexpected') throw upstream('AssumeRole', details, error);
+      logger.debug?.('AssumeRole refused', {
+        roleArn: arn,
+        withExternalId: externalId !== undefined,
+        errorName: details.name,
+        kind: details.kind,
+        requestId: details.requestId,
+      });
+      return { ok: false, error: details };
+    }
+  }
+
+  async function describeStack(
+    target: RoleTarget,
+    credentials: AssumedCredentials,
+    signal: AbortSignal | undefined,
+  ): Promise<{ stackStatus?: string; templateVersion?: string }> {
+    const client = cloudFormationFor(target.region, credentials);
+    try {
+      const output = await client.send(new DescribeStacksCommand({ StackName: target.stackName }), {
+        abortSignal: signal,
+      });
+      const stack = output.Stacks?.[0];
+      if (!stack) return {};
+      const version = stack.Outputs?.find((o) => o.OutputKey === 'TemplateVersion')?.OutputValue;
+      return {
+        ...(stack.StackStatus ? { stackStatus: stack.StackStatus } : {}),
+        ...(version ? { templateVersion: version } : {}),
+      };
+    } catch (error) {
+      const details = classifyAwsError(error, signal);
+      if (details.kind === 'aborted') throw abortReason(signal, error);
+      // The role is proven either way; the stack is information, so its absence is not a verdict.
+      logger.warn?.('DescribeStacks failed; reporting the check without stack details', {
+        stackName: target.stackName,
+        errorName: details.name,
+        requestId: details.requestId,
+      });
+      return {};
+    } finally {
+      // Drops the only object holding the temporary credentials (and its sockets).
+      if (!options.clients?.cloudFormation) client.destroy();
+    }
+  }
+
+  function failedFromAssume(target: RoleTarget, error: AwsErrorDetails): ConnectionCheck | null {
+    switch (error.kind) {
+      case 'vendor-credentials':
+        return {
+          status: 'failed',
+          code: 'VENDOR_CREDENTIALS',
+          message: messageFor('error.VENDOR_CREDENTIALS', undefined, options.messages),
+        };
+      case 'region-disabled':
+        return {
+          status: 'failed',
+          code: 'STACK_FAILED',
+          message: messageFor(
+            'server.stsRegionDisabled',
+            { region: target.region, accountId: target.accountId },
+            options.messages,
+          ),
+        };
+      default:
+        return null;
+    }
+  }
+
+  function pendingFromAssume(error: AwsErrorDetails): ConnectionCheck {
+    switch (error.kind) {
+      case 'throttled':
+        return { status: 'pending', reason: 'throttled', retryAfterMs: THROTTLED_RETRY_AFTER_MS };
+      case 'network':
+        return { status: 'pending', reason: 'network' };
+      default:
+        // AccessDenied: not created yet, still propagating, or another account. AWS answers all three alike.
+        return { status: 'pending', reason: 'not-assumable' };
+    }
+  }
+
+  function outcomeOf(target: RoleTarget, error: AwsErrorDetails): ConnectionCheck {
+    return failedFromAssume(target, error) ?? pendingFromAssume(error);
+  }
+
+  return {
+    async checkConnection(given: RoleTarget, opts?: CallOptions): Promise<ConnectionCheck> {
+      const target = withDefaults(given);
+      const signal = opts?.signal;
+      const arn = roleArn({ partition, accountId: target.accountId, roleName: target.roleName });
+      const assumed = await assume(target, arn, target.externalId, signal);
+      if (!assumed.ok) return outcomeOf(target, assumed.error);
+
+      const [withoutId, withWrongId] = await Promise.all([
+        assume(target, arn, undefined, signal),
+        assume(target, arn, wrongExternalId(target.externalId), signal),
+      ]);
+      for (const probe of [withoutId, withWrongId]) {
+        if (probe.ok) {
+          logger.warn?.('The role can be assumed without its ExternalId', { roleArn: arn });
+          return {
+            status: 'failed',
+            code: 'EXTERNAL_ID_NOT_ENFORCED',
+            message: messageFor('error.EXTERNAL_ID_NOT_ENFORCED', undefined, options.messages),
+          };
+        }
+        if (probe.error.kind !== 'denied') return outcomeOf(target, probe.error);
+      }
+
+      const stack = await describeStack(target, assumed.credentials, signal);
+      const warnings: string[] = [];
+      if (stack.templateVersion && compareVersions(stack.templateVersion, currentVersion) < 0) {
+        warnings.push(
+          messageFor(
+            'server.templateOutdated',
+            { stackName: target.stackName, found: stack.templateVersion, current: currentVersion },
+            options.messages,
+          ),
+        );
+      }
+      return {
+        status: 'connected',
+        roleArn: arn,
+        verifiedAt: new Date(now()).toISOString(),
+        ...(stack.templateVersion ? { templateVersion: stack.templateVersion } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
+      };
+    },
+
+    async checkRevocation(given: RoleTarget, opts?: CallOptions): Promise<RevocationCheck> {
+      const target = withDefaults(given);
+      const signal = opts?.signal;
+      const arn = roleArn({ partition, accountId: target.accountId, roleName: target.roleName });
+      const assumed = await assume(target, arn, target.externalId, signal);
+      if (assumed.ok) {
+        const stack = await describeStack(target, assumed.credentials, signal);
+        return stack.stackStatus
+          ? { status: 'pending', stackStatus: stack.stackStatus }
+          : { status: 'pending' };
+      }
+      if (assumed.error.kind === 'denied') return { status: 'revoked' };
+      const failed = failedFromAssume(target, assumed.error);
+      if (failed?.status === 'failed') return failed;
+      // Throttled or a network failure: no verdict yet, ask again later.
+      return { status: 'pending' };
+    },
+  };
+}
+
+/**
+ * A RoleSessionName AWS accepts (2-64 characters of `[\w+=,.@-]`) that says who is asking, so
+ * the customer's CloudTrail shows `cloud-connect-check-...`.
+ */
+export function roleSessionName(nowMs: number): string {
+  return `cloud-connect-check-${nowMs}-${randomBytes(4).toString('hex')}`;
+}
+
+// A syntactically valid ExternalId that cannot be the session's own.
+function wrongExternalId(externalId: string): string {
+  const candidate = `cc-probe-${randomBytes(16).toString('hex')}`;
+  return candidate === externalId ? `${candidate}-x` : candidate;
+}
+
+/**
+ * Orders template versions: dotted numbers (`1.10.0` > `1.9.2`) and dates compare as numbers,
+ * anything else as text.
+ */
+export function compareVersions(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+function requirePartition(region: string): Partition {
+  const result = partitionOfRegion(region);
+  if (!result.ok) throw new TypeError(result.message);
+  return result.partition;
+}
+
+function upstream(operation: string, details: AwsErrorDetails, cause: unknown): UpstreamError {
+  return new UpstreamError(`${operation} failed with an unexpected AWS error: ${details.name}.`, {
+    awsErrorName: details.name,
+    ...(details.requestId ? { requestId: details.requestId } : {}),
+    cause,
+  });
+}
+
+function abortReason(signal: AbortSignal | undefined, error: unknown): unknown {
+  return signal?.reason ?? error;
+}

@@ -1,0 +1,20 @@
+import type { CallOptions, ConnectionCheck, RevocationCheck } from '@porter/cloud-connect';
+
+/** The role a check is about: the customer's account, the session's ExternalId and where the stack lives. */
+export interface RoleTarget {
+  accountId: string;
+  externalId: string;
+  region: string;
+  roleName: string;
+  stackName: string;
+}
+
+/**
+ * Decides whether a customer's role can be assumed. `createAwsVerifier` is the real one; tests
+ * and the benchmark pass their own. One call is one check: the polling loop lives in the machine.
+ * Both methods throw `UpstreamError` when AWS answers something no verdict can be drawn from.
+ */
+export interface ConnectionVerifier {
+  checkConnection(target: RoleTarget, opts?: CallOptions): Promise<ConnectionCheck>;
+  checkRevocation(target: RoleTarget, opts?: CallOptions): Promise<RevocationCheck>;
+}

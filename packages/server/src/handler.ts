@@ -1,0 +1,395 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Blocker,
+  type CallOptions,
+  type ConnectionCheck,
+  type MessageOverrides,
+  messageFor,
+  parseAccountId,
+  type RevocationCheck,
+} from '@porter/cloud-connect';
+import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+import { DEFAULT_ROLE_NAME, DEFAULT_STACK_NAME, partitionOfRegion } from './core-pending';
+import { generateExternalId } from './external-id';
+import { type Logger, silentLogger } from './logger';
+import { createRateLimiter, type RateLimitOptions } from './rate-limit';
+import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
+import { toConnection, toConnectSession } from './session-view';
+import { createSingleFlight } from './single-flight';
+import type { ConnectionStore, SessionRecord } from './stores/connection-store';
+import { UpstreamError } from './upstream-error';
+import { errorResponse, jsonResponse } from './wire-errors';
+
+/** The handler's fixed settings: where stacks go and what the quick-create link carries. */
+export interface CloudConnectHandlerConfig {
+  /** The region sessions are created in (`us-east-1` unless the host picks another). */
+  region: string;
+  /** The role template's URL (S3 of the region's partition, or an allowed origin). */
+  templateUrl: string;
+  /** The vendor principal the customer's role trusts (the template's `TrustedPrincipalArn`). */
+  trustedPrincipalArn: string;
+  /** @default 'PorterRole' */
+  stackName?: string;
+  /** @default 'porter-manager' */
+  roleName?: string;
+  /** An origin standing in for the AWS console (the sandbox). */
+  consoleBaseUrl?: string;
+  /** Template origins accepted besides S3 (the sandbox's `http://127.0.0.1:<port>`). */
+  allowedTemplateOrigins?: readonly string[];
+  /** Routes are matched under this path, e.g. `/api/cloud-connect`. @default '' */
+  basePath?: string;
+  /** Per-tenant request budget. @default { requestsPerMinute: 120, burst: 30 } */
+  rateLimit?: RateLimitOptions;
+  /** The largest request body read. @default 16384 */
+  maxBodyBytes?: number;
+}
+
+/** Who is asking, as the host's `authenticate` decides. */
+export interface Tenant {
+  tenantId: string;
+}
+
+/** Options of {@link createCloudConnectHandler}. */
+export interface CloudConnectHandlerOptions {
+  verifier: ConnectionVerifier;
+  store: ConnectionStore;
+  /** The tenant of a request, or null (then the answer is 401). A throw counts as null. */
+  authenticate(request: Request): Promise<Tenant | null>;
+  /** What must go before the tenant revokes access to an account (its clusters there). */
+  listBlockers(
+    input: { tenantId: string; accountId: string },
+    opts?: CallOptions,
+  ): Promise<Blocker[]>;
+  config: CloudConnectHandlerConfig;
+  logger?: Logger;
+  messages?: MessageOverrides;
+  /** The clock for timestamps and the rate limit. @default Date.now */
+  now?: () => number;
+}
+
+/** A Fetch-API request handler: works with Next.js, Hono, Bun, Deno, workers, and Node via `toNodeListener`. */
+export type CloudConnectHandler = (request: Request) => Promise<Response>;
+
+type RouteName = 'sessions' | 'sessionCheck' | 'blockers' | 'revocationCheck' | 'connection';
+
+interface RouteMatch {
+  name: RouteName;
+  method: 'GET' | 'POST';
+  sessionId?: string;
+}
+
+// Session ids are UUIDs we minted; anything else cannot name a session.
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The server half of the wire protocol (DESIGN.md, The backend seam). The tenant always comes
+ * from `authenticate`, the ExternalId is always minted here, and every lookup is scoped to the
+ * tenant, so one tenant can never see or check another's session.
+ *
+ * @example
+ * const handler = createCloudConnectHandler({
+ *   verifier: createAwsVerifier({ region: 'us-east-1' }),
+ *   store: createSqliteStore('./cloud-connect.sqlite'),
+ *   authenticate: async (request) => ({ tenantId: await tenantFromCookie(request) }),
+ *   listBlockers: async ({ tenantId, accountId }) => clustersIn(tenantId, accountId),
+ *   config: { templateUrl, trustedPrincipalArn, basePath: '/api/cloud-connect' },
+ * });
+ */
+export function createCloudConnectHandler(
+  options: CloudConnectHandlerOptions,
+): CloudConnectHandler {
+  const { verifier, store, config } = options;
+  const messages = options.messages;
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const region = config.region;
+  const stackName = config.stackName ?? DEFAULT_STACK_NAME;
+  const roleName = config.roleName ?? DEFAULT_ROLE_NAME;
+  const basePath = normaliseBasePath(config.basePath ?? '');
+  const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const linkConfig = {
+    templateUrl: config.templateUrl,
+    trustedPrincipalArn: config.trustedPrincipalArn,
+    ...(config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {}),
+    ...(config.allowedTemplateOrigins
+      ? { allowedTemplateOrigins: config.allowedTemplateOrigins }
+      : {}),
+  };
+  validateConfig(region, linkConfig);
+
+  const limiter = createRateLimiter(config.rateLimit, now);
+  const connectionChecks = createSingleFlight<ConnectionCheck>();
+  const revocationChecks = createSingleFlight<RevocationCheck>();
+  const iso = () => new Date(now()).toISOString();
+
+  const notFound = (id: 'server.notFound' | 'server.sessionNotFound') =>
+    errorResponse('NOT_FOUND', messageFor(id, undefined, messages));
+  const invalidAccountId = (message: string) => errorResponse('INVALID_ACCOUNT_ID', message);
+
+  async function createSession(tenantId: string, request: Request): Promise<Response> {
+    const body = await readJsonObject(request, maxBodyBytes, messages);
+    if (!body.ok) return body.response;
+    const parsed = parseAccountId(body.value.accountId, messages);
+    if (!parsed.ok) return invalidAccountId(parsed.message);
+
+    // A reload or a second tab gets the ExternalId the customer's stack may already trust.
+    const existing = await store.findByAccount(tenantId, parsed.accountId);
+    const record =
+      existing ??
+      (
+        await store.insertIfAbsent({
+          tenantId,
+          sessionId: randomUUID(),
+          accountId: parsed.accountId,
+          externalId: generateExternalId(),
+          region,
+          stackName,
+          roleName,
+          createdAt: iso(),
+          status: 'pending',
+          updatedAt: iso(),
+        })
+      ).record;
+    if (!existing) {
+      logger.info?.('Cloud Connect session created', {
+        tenantId,
+        accountId: record.accountId,
+        sessionId: record.sessionId,
+      });
+    }
+    return jsonResponse(201, { session: toConnectSession(record, linkConfig) });
+  }
+
+  async function checkSession(
+    tenantId: string,
+    sessionId: string,
+    request: Request,
+  ): Promise<Response> {
+    const body = await readJsonObject(request, maxBodyBytes, messages);
+    if (!body.ok) return body.response;
+    const record = await store.findBySession(tenantId, sessionId);
+    if (!record) return notFound('server.sessionNotFound');
+
+    const check = await connectionChecks.run(
+      `${tenantId}\u0000${sessionId}`,
+      async (signal) => {
+        const result = await verifier.checkConnection(targetOf(record), { signal });
+        // Recorded once per shared call; EXTERNAL_ID_NOT_ENFORCED is `failed`, so never stored as connected.
+        if (result.status === 'connected') {
+          await store.updateStatus(tenantId, sessionId, {
+            status: 'connected',
+            roleArn: result.roleArn,
+            verifiedAt: result.verifiedAt,
+            updatedAt: iso(),
+          });
+        }
+        logger.debug?.('Connection checked', { tenantId, sessionId, status: result.status });
+        return result;
+      },
+      request.signal,
+    );
+    return jsonResponse(200, { check });
+  }
+
+  async function listTenantBlockers(tenantId: string, request: Request): Promise<Response> {
+    const accountId = new URL(request.url).searchParams.get('accountId');
+    const parsed = parseAccountId(accountId, messages);
+    if (!parsed.ok) return invalidAccountId(parsed.message);
+    const blockers = await options.listBlockers(
+      { tenantId, accountId: parsed.accountId },
+      { signal: request.signal },
+    );
+    return jsonResponse(200, { blockers });
+  }
+
+  async function checkRevocation(tenantId: string, request: Request): Promise<Response> {
+    const body = await readJsonObject(request, maxBodyBytes, messages);
+    if (!body.ok) return body.response;
+    const parsed = parseAccountId(body.value.accountId, messages);
+    if (!parsed.ok) return invalidAccountId(parsed.message);
+    const record = await store.findByAccount(tenantId, parsed.accountId);
+    if (!record) {
+      return errorResponse(
+        'NOT_FOUND',
+        messageFor('server.connectionNotFound', { accountId: parsed.accountId }, messages),
+      );
+    }
+
+    const check = await revocationChecks.run(
+      `${tenantId}\u0000${record.sessionId}`,
+      async (signal) => {
+        const result = await verifier.checkRevocation(targetOf(record), { signal });
+        if (result.status === 'revoked') {
+          await store.updateStatus(tenantId, record.sessionId, {
+            status: 'revoked',
+            updatedAt: iso(),
+          });
+        }
+        logger.debug?.('Revocation checked', {
+          tenantId,
+          sessionId: record.sessionId,
+          status: result.status,
+        });
+        return result;
+      },
+      request.signal,
+    );
+    return jsonResponse(200, { check });
+  }
+
+  async function getConnection(tenantId: string): Promise<Response> {
+    return jsonResponse(200, { connection: toConnection(await store.findConnection(tenantId)) });
+  }
+
+  async function authenticate(request: Request): Promise<string | null> {
+    try {
+      const tenant = await options.authenticate(request);
+      const tenantId = tenant?.tenantId;
+      return typeof tenantId === 'string' && tenantId !== '' ? tenantId : null;
+    } catch (error) {
+      // Many token libraries throw on a malformed token: that is a refused sign-in, not a crash.
+      logger.warn?.('authenticate threw; answering 401', { errorName: nameOf(error) });
+      return null;
+    }
+  }
+
+  async function dispatch(request: Request): Promise<Response> {
+    const route = matchRoute(basePath, request.url);
+    if (route === 'not-found') return notFound('server.notFound');
+    if (route.method !== request.method) {
+      return errorResponse(
+        'METHOD_NOT_ALLOWED',
+        messageFor(
+          'server.methodNotAllowed',
+          { method: request.method, allowed: route.method },
+          messages,
+        ),
+        { allow: route.method },
+      );
+    }
+
+    const tenantId = await authenticate(request);
+    if (tenantId === null) {
+      return errorResponse('UNAUTHORIZED', messageFor('error.UNAUTHORIZED', undefined, messages));
+    }
+    const decision = limiter.take(tenantId);
+    if (!decision.allowed) {
+      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      return errorResponse('RATE_LIMITED', messageFor('error.RATE_LIMITED', undefined, messages), {
+        'retry-after': String(seconds),
+      });
+    }
+
+    switch (route.name) {
+      case 'sessions':
+        return createSession(tenantId, request);
+      case 'sessionCheck':
+        // A malformed id cannot name any session: the same 404 as another tenant's id.
+        if (!route.sessionId || !SESSION_ID.test(route.sessionId))
+          return notFound('server.sessionNotFound');
+        return checkSession(tenantId, route.sessionId, request);
+      case 'blockers':
+        return listTenantBlockers(tenantId, request);
+      case 'revocationCheck':
+        return checkRevocation(tenantId, request);
+      case 'connection':
+        return getConnection(tenantId);
+    }
+  }
+
+  return async (request) => {
+    try {
+      return await dispatch(request);
+    } catch (error) {
+      if (request.signal.aborted) {
+        // The client went away mid-check; nobody reads this answer.
+        logger.debug?.('Request aborted by the client');
+        return errorResponse('INTERNAL', messageFor('server.internal', undefined, messages));
+      }
+      if (error instanceof UpstreamError) {
+        logger.warn?.('AWS gave an unexpected answer', {
+          awsErrorName: error.awsErrorName,
+          requestId: error.requestId,
+        });
+        return errorResponse('UPSTREAM', messageFor('server.upstream', undefined, messages));
+      }
+      // Only the error's name is logged: messages of host callbacks may carry anything.
+      logger.error?.('Cloud Connect handler failed', { errorName: nameOf(error) });
+      return errorResponse('INTERNAL', messageFor('server.internal', undefined, messages));
+    }
+  };
+}
+
+function targetOf(record: SessionRecord): RoleTarget {
+  return {
+    accountId: record.accountId,
+    externalId: record.externalId,
+    region: record.region,
+    roleName: record.roleName,
+    stackName: record.stackName,
+  };
+}
+
+function matchRoute(basePath: string, url: string): RouteMatch | 'not-found' {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    return 'not-found';
+  }
+  if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) return 'not-found';
+  const rest = pathname.slice(basePath.length).replace(/\/$/, '');
+  const segments = rest.split('/').slice(1);
+  const [first, second, third, ...more] = segments;
+  if (more.length > 0) return 'not-found';
+  if (first === 'sessions' && second === undefined) return { name: 'sessions', method: 'POST' };
+  if (first === 'sessions' && second !== undefined && third === 'check') {
+    return { name: 'sessionCheck', method: 'POST', sessionId: decodeSegment(second) };
+  }
+  if (third !== undefined) return 'not-found';
+  if (first === 'blockers' && second === undefined) return { name: 'blockers', method: 'GET' };
+  if (first === 'revocation' && second === 'check')
+    return { name: 'revocationCheck', method: 'POST' };
+  if (first === 'connection' && second === undefined) return { name: 'connection', method: 'GET' };
+  return 'not-found';
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
+function normaliseBasePath(basePath: string): string {
+  const trimmed = basePath.replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+// Fails at start-up, not on the first customer, when the configuration cannot produce a link.
+function validateConfig(region: string, linkConfig: Parameters<typeof toConnectSession>[1]): void {
+  const partition = partitionOfRegion(region);
+  if (!partition.ok)
+    throw new TypeError(`Cloud Connect handler config.region: ${partition.message}`);
+  toConnectSession(
+    {
+      tenantId: 'config-check',
+      sessionId: '00000000-0000-4000-8000-000000000000',
+      accountId: '000000000000',
+      externalId: 'config-check',
+      region,
+      stackName: DEFAULT_STACK_NAME,
+      roleName: DEFAULT_ROLE_NAME,
+      createdAt: new Date(0).toISOString(),
+      status: 'pending',
+      updatedAt: new Date(0).toISOString(),
+    },
+    linkConfig,
+  );
+}
+
+function nameOf(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

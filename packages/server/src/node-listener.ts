@@ -1,0 +1,139 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type MessageOverrides, messageFor } from '@porter/cloud-connect';
+import type { CloudConnectHandler } from './handler';
+import { DEFAULT_MAX_BODY_BYTES } from './request-body';
+import { errorResponse } from './wire-errors';
+
+/** Options of {@link toNodeListener}. */
+export interface NodeListenerOptions {
+  /** Bodies longer than this are refused with 413 while streaming in. @default 16384 */
+  maxBodyBytes?: number;
+  /** Used to build the request URL when the request has no usable Host header. @default 'localhost' */
+  fallbackHost?: string;
+  messages?: MessageOverrides;
+}
+
+/** A listener for `http.createServer` (and Express, whose `req`/`res` extend Node's). */
+export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Adapts a Fetch-API handler to Node's `http.createServer`. The body is read with the same cap
+ * as the handler (the socket is not drained past it), and a client that disconnects aborts the
+ * request's signal, so a check nobody waits for is cancelled.
+ *
+ * @example
+ * http.createServer(toNodeListener(handler)).listen(3000);
+ */
+export function toNodeListener(
+  handler: CloudConnectHandler,
+  options: NodeListenerOptions = {},
+): NodeListener {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return (req, res) => {
+    void respond(req, res).catch(() => {
+      // Writing failed (the socket is gone): nothing is left to tell anyone.
+      res.destroy();
+    });
+  };
+
+  async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const body = hasBody ? await readBody(req, limit) : new Uint8Array(0);
+    if (body === 'too-large') {
+      await send(
+        res,
+        errorResponse(
+          'PAYLOAD_TOO_LARGE',
+          messageFor('server.payloadTooLarge', { limit }, options.messages),
+          { connection: 'close' },
+        ),
+      );
+      return;
+    }
+    if (body === 'failed') {
+      res.destroy();
+      return;
+    }
+
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      try {
+        for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+      } catch {
+        // A header the Fetch API refuses is dropped rather than failing the request.
+      }
+    }
+    const request = new Request(requestUrl(req, options.fallbackHost ?? 'localhost'), {
+      method: req.method ?? 'GET',
+      headers,
+      ...(hasBody ? { body } : {}),
+      signal: controller.signal,
+    });
+    await send(res, await handler(request));
+  }
+}
+
+function requestUrl(req: IncomingMessage, fallbackHost: string): string {
+  const path = req.url?.startsWith('/') ? req.url : '/';
+  for (const host of [req.headers.host, fallbackHost]) {
+    try {
+      return new URL(path, `http://${host}`).toString();
+    } catch {
+      // A Host header that is not a host: try the fallback.
+    }
+  }
+  return new URL(path, 'http://localhost').toString();
+}
+
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer> | 'too-large' | 'failed'> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    const finish = (result: Uint8Array<ArrayBuffer> | 'too-large' | 'failed') => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      total += chunk.length;
+      if (total > limit) {
+        // Stop buffering at once; the rest of the stream is discarded.
+        req.pause();
+        finish('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => finish(Uint8Array.from(Buffer.concat(chunks))));
+    req.on('error', () => finish('failed'));
+    req.on('aborted', () => finish('failed'));
+  });
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  headers['content-length'] = String(body.length);
+  res.writeHead(response.status, headers);
+  res.end(body);
+}

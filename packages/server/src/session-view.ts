@@ -1,0 +1,59 @@
+import type { Connection, ConnectSession } from '@porter/cloud-connect';
+import { quickCreateUrl, stacksConsoleUrl } from './core-pending';
+import type { SessionRecord } from './stores/connection-store';
+
+/** What the links of a session are built from: the handler's configuration. */
+export interface SessionLinkConfig {
+  templateUrl: string;
+  trustedPrincipalArn: string;
+  consoleBaseUrl?: string;
+  allowedTemplateOrigins?: readonly string[];
+}
+
+/**
+ * The session as the browser sees it. Links are built from the current configuration on every
+ * answer (so a new template URL reaches old sessions); the ExternalId is the stored one.
+ */
+export function toConnectSession(record: SessionRecord, config: SessionLinkConfig): ConnectSession {
+  return {
+    sessionId: record.sessionId,
+    accountId: record.accountId,
+    externalId: record.externalId,
+    region: record.region,
+    stackName: record.stackName,
+    roleName: record.roleName,
+    templateUrl: config.templateUrl,
+    quickCreateUrl: quickCreateUrl({
+      region: record.region,
+      templateUrl: config.templateUrl,
+      stackName: record.stackName,
+      parameters: {
+        ExternalId: record.externalId,
+        TrustedPrincipalArn: config.trustedPrincipalArn,
+      },
+      ...(config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {}),
+      ...(config.allowedTemplateOrigins
+        ? { allowedTemplateOrigins: config.allowedTemplateOrigins }
+        : {}),
+    }),
+    stacksConsoleUrl: stacksConsoleUrl({
+      region: record.region,
+      stackName: record.stackName,
+      ...(config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {}),
+    }),
+    createdAt: record.createdAt,
+  };
+}
+
+/** The verified connection of a session, or null when it is not (or no longer) connected. */
+export function toConnection(record: SessionRecord | null): Connection | null {
+  if (!record || record.status !== 'connected' || !record.roleArn || !record.verifiedAt) {
+    return null;
+  }
+  return {
+    accountId: record.accountId,
+    roleArn: record.roleArn,
+    verifiedAt: record.verifiedAt,
+    sessionId: record.sessionId,
+  };
+}

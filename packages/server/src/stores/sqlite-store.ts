@@ -1,0 +1,181 @@
+import Database from 'better-sqlite3';
+import type {
+  ConnectionStore,
+  SessionRecord,
+  SessionStatus,
+  StatusUpdate,
+} from './connection-store';
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** How long a write waits for another process's lock before failing. @default 5000 */
+  busyTimeoutMs?: number;
+}
+
+/** The schema version this code writes; stored in SQLite's `user_version`. */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+// Version 1. Each later version appends one migration to this list; none is ever edited.
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS sessions (
+     tenant_id   TEXT NOT NULL,
+     session_id  TEXT NOT NULL,
+     account_id  TEXT NOT NULL,
+     external_id TEXT NOT NULL,
+     region      TEXT NOT NULL,
+     stack_name  TEXT NOT NULL,
+     role_name   TEXT NOT NULL,
+     created_at  TEXT NOT NULL,
+     status      TEXT NOT NULL CHECK (status IN ('pending', 'connected', 'revoked')),
+     role_arn    TEXT,
+     verified_at TEXT,
+     updated_at  TEXT NOT NULL,
+     PRIMARY KEY (tenant_id, session_id),
+     UNIQUE (tenant_id, account_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX IF NOT EXISTS sessions_connected
+     ON sessions (tenant_id, status, verified_at);`,
+];
+
+interface Row {
+  tenant_id: string;
+  session_id: string;
+  account_id: string;
+  external_id: string;
+  region: string;
+  stack_name: string;
+  role_name: string;
+  created_at: string;
+  status: SessionStatus;
+  role_arn: string | null;
+  verified_at: string | null;
+  updated_at: string;
+}
+
+/**
+ * The embedded default {@link ConnectionStore}: one SQLite file (better-sqlite3, opened
+ * synchronously). The schema is created on first open and versioned with `user_version`; WAL
+ * mode and a busy timeout let several processes share the file without losing a session.
+ *
+ * @example
+ * const store = createSqliteStore('./cloud-connect.sqlite');
+ */
+export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): ConnectionStore {
+  const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const selectByAccount = db.prepare<[string, string], Row>(
+    'SELECT * FROM sessions WHERE tenant_id = ? AND account_id = ?',
+  );
+  const selectBySession = db.prepare<[string, string], Row>(
+    'SELECT * FROM sessions WHERE tenant_id = ? AND session_id = ?',
+  );
+  const selectConnection = db.prepare<[string], Row>(
+    `SELECT * FROM sessions WHERE tenant_id = ? AND status = 'connected'
+     ORDER BY verified_at DESC LIMIT 1`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO sessions (tenant_id, session_id, account_id, external_id, region, stack_name,
+       role_name, created_at, status, role_arn, verified_at, updated_at)
+     VALUES (@tenantId, @sessionId, @accountId, @externalId, @region, @stackName, @roleName,
+       @createdAt, @status, @roleArn, @verifiedAt, @updatedAt)
+     ON CONFLICT DO NOTHING`,
+  );
+  const update = db.prepare(
+    `UPDATE sessions SET status = @status, updated_at = @updatedAt,
+       role_arn = COALESCE(@roleArn, role_arn), verified_at = COALESCE(@verifiedAt, verified_at)
+     WHERE tenant_id = @tenantId AND session_id = @sessionId`,
+  );
+
+  // IMMEDIATE takes the write lock first, so the insert and the read see one state across processes.
+  const insertIfAbsent = db.transaction((record: SessionRecord) => {
+    const { changes } = insert.run({
+      ...record,
+      roleArn: record.roleArn ?? null,
+      verifiedAt: record.verifiedAt ?? null,
+    });
+    const stored = selectByAccount.get(record.tenantId, record.accountId);
+    if (!stored) throw new Error('The session vanished right after it was stored.');
+    return { record: fromRow(stored), inserted: changes === 1 };
+  });
+
+  const updateStatus = db.transaction(
+    (tenantId: string, sessionId: string, change: StatusUpdate) => {
+      const { changes } = update.run({
+        tenantId,
+        sessionId,
+        status: change.status,
+        updatedAt: change.updatedAt,
+        roleArn: change.roleArn ?? null,
+        verifiedAt: change.verifiedAt ?? null,
+      });
+      if (changes === 0) return null;
+      const stored = selectBySession.get(tenantId, sessionId);
+      return stored ? fromRow(stored) : null;
+    },
+  );
+
+  return {
+    async findByAccount(tenantId, accountId) {
+      const row = selectByAccount.get(tenantId, accountId);
+      return row ? fromRow(row) : null;
+    },
+    async findBySession(tenantId, sessionId) {
+      const row = selectBySession.get(tenantId, sessionId);
+      return row ? fromRow(row) : null;
+    },
+    async findConnection(tenantId) {
+      const row = selectConnection.get(tenantId);
+      return row ? fromRow(row) : null;
+    },
+    async insertIfAbsent(record) {
+      return insertIfAbsent.immediate(record);
+    },
+    async updateStatus(tenantId, sessionId, change) {
+      return updateStatus.immediate(tenantId, sessionId, change);
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true });
+    const version = typeof current === 'number' ? current : 0;
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `This database was written by a newer version of @porter/cloud-connect-server (schema ${version}; this version knows ${MIGRATIONS.length}). Upgrade the package.`,
+      );
+    }
+    for (let next = version; next < MIGRATIONS.length; next += 1) {
+      db.exec(MIGRATIONS[next] ?? '');
+    }
+    if (version !== MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+function fromRow(row: Row): SessionRecord {
+  return {
+    tenantId: row.tenant_id,
+    sessionId: row.session_id,
+    accountId: row.account_id,
+    externalId: row.external_id,
+    region: row.region,
+    stackName: row.stack_name,
+    roleName: row.role_name,
+    createdAt: row.created_at,
+    status: row.status,
+    ...(row.role_arn === null ? {} : { roleArn: row.role_arn }),
+    ...(row.verified_at === null ? {} : { verifiedAt: row.verified_at }),
+    updatedAt: row.updated_at,
+  };
+}
