@@ -3,5 +3,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
-  test: { include: ['test/**/*.test.ts'] },
+  test: {
+    include: ['test/**/*.test.ts'],
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Tests never reach real AWS: no ambient profile or region may leak in.
+      AWS_PROFILE: 'cloud-connect-test-none',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+  },
 });

@@ -8,20 +8,18 @@ import { AssumeRoleCommand, STSClient, type STSClientConfig } from '@aws-sdk/cli
 import {
   type CallOptions,
   type ConnectionCheck,
+  DEFAULT_ROLE_NAME,
+  DEFAULT_STACK_NAME,
   type MessageOverrides,
   messageFor,
+  type Partition,
+  partitionOfRegion,
   type RevocationCheck,
+  roleArn,
 } from '@porter/cloud-connect';
 import { type AwsErrorDetails, classifyAwsError } from './aws-error-classification';
 import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
-import {
-  DEFAULT_ROLE_NAME,
-  DEFAULT_STACK_NAME,
-  type Partition,
-  partitionOfRegion,
-  roleArn,
-  TEMPLATE_VERSION,
-} from './core-pending';
+import { TEMPLATE_VERSION } from './core-pending';
 import { type Logger, silentLogger } from './logger';
 import { UpstreamError } from './upstream-error';
 
@@ -252,7 +250,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
     async checkConnection(given: RoleTarget, opts?: CallOptions): Promise<ConnectionCheck> {
       const target = withDefaults(given);
       const signal = opts?.signal;
-      const arn = roleArn({ partition, accountId: target.accountId, roleName: target.roleName });
+      const arn = roleArnOf(partition, target);
       const assumed = await assume(target, arn, target.externalId, signal);
       if (!assumed.ok) return outcomeOf(target, assumed.error);
 
@@ -295,7 +293,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
     async checkRevocation(given: RoleTarget, opts?: CallOptions): Promise<RevocationCheck> {
       const target = withDefaults(given);
       const signal = opts?.signal;
-      const arn = roleArn({ partition, accountId: target.accountId, roleName: target.roleName });
+      const arn = roleArnOf(partition, target);
       const assumed = await assume(target, arn, target.externalId, signal);
       if (assumed.ok) {
         const stack = await describeStack(target, assumed.credentials, signal);
@@ -332,6 +330,13 @@ function wrongExternalId(externalId: string): string {
  */
 export function compareVersions(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
+}
+
+// Targets come from validated sessions; a refusal here is a programming error, not a verdict.
+function roleArnOf(partition: Partition, target: RoleTarget): string {
+  const result = roleArn({ partition, accountId: target.accountId, roleName: target.roleName });
+  if (!result.ok) throw new TypeError(result.message);
+  return result.arn;
 }
 
 function requirePartition(region: string): Partition {

@@ -3,18 +3,21 @@ import {
   type Blocker,
   type CallOptions,
   type ConnectionCheck,
+  DEFAULT_ROLE_NAME,
+  DEFAULT_STACK_NAME,
   type MessageOverrides,
   messageFor,
   parseAccountId,
+  partitionOfRegion,
   type RevocationCheck,
+  roleArn,
 } from '@porter/cloud-connect';
 import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
-import { DEFAULT_ROLE_NAME, DEFAULT_STACK_NAME, partitionOfRegion } from './core-pending';
 import { generateExternalId } from './external-id';
 import { type Logger, silentLogger } from './logger';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit';
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
-import { toConnection, toConnectSession } from './session-view';
+import { type SessionLinkConfig, toConnection, toConnectSession } from './session-view';
 import { createSingleFlight } from './single-flight';
 import type { ConnectionStore, SessionRecord } from './stores/connection-store';
 import { UpstreamError } from './upstream-error';
@@ -107,7 +110,7 @@ export function createCloudConnectHandler(
   const roleName = config.roleName ?? DEFAULT_ROLE_NAME;
   const basePath = normaliseBasePath(config.basePath ?? '');
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const linkConfig = {
+  const linkConfig: SessionLinkConfig = {
     templateUrl: config.templateUrl,
     trustedPrincipalArn: config.trustedPrincipalArn,
     ...(config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {}),
@@ -115,7 +118,7 @@ export function createCloudConnectHandler(
       ? { allowedTemplateOrigins: config.allowedTemplateOrigins }
       : {}),
   };
-  validateConfig(region, linkConfig);
+  validateConfig(region, stackName, roleName, linkConfig);
 
   const limiter = createRateLimiter(config.rateLimit, now);
   const connectionChecks = createSingleFlight<ConnectionCheck>();
@@ -369,25 +372,33 @@ function normaliseBasePath(basePath: string): string {
 }
 
 // Fails at start-up, not on the first customer, when the configuration cannot produce a link.
-function validateConfig(region: string, linkConfig: Parameters<typeof toConnectSession>[1]): void {
+function validateConfig(
+  region: string,
+  stackName: string,
+  roleName: string,
+  linkConfig: SessionLinkConfig,
+): void {
   const partition = partitionOfRegion(region);
-  if (!partition.ok)
-    throw new TypeError(`Cloud Connect handler config.region: ${partition.message}`);
-  toConnectSession(
-    {
-      tenantId: 'config-check',
-      sessionId: '00000000-0000-4000-8000-000000000000',
-      accountId: '000000000000',
-      externalId: 'config-check',
-      region,
-      stackName: DEFAULT_STACK_NAME,
-      roleName: DEFAULT_ROLE_NAME,
-      createdAt: new Date(0).toISOString(),
-      status: 'pending',
-      updatedAt: new Date(0).toISOString(),
-    },
-    linkConfig,
-  );
+  if (!partition.ok) throw new TypeError(`Cloud Connect config.region: ${partition.message}`);
+  const arn = roleArn({ partition: partition.partition, accountId: '000000000000', roleName });
+  if (!arn.ok) throw new TypeError(`Cloud Connect config.roleName: ${arn.message}`);
+  const sample: SessionRecord = {
+    tenantId: 'config-check',
+    sessionId: '00000000-0000-4000-8000-000000000000',
+    accountId: '000000000000',
+    externalId: 'config-check',
+    region,
+    stackName,
+    roleName,
+    createdAt: new Date(0).toISOString(),
+    status: 'pending',
+    updatedAt: new Date(0).toISOString(),
+  };
+  try {
+    toConnectSession(sample, linkConfig);
+  } catch (error) {
+    throw new TypeError(`Cloud Connect config: ${error instanceof Error ? error.message : ''}`);
+  }
 }
 
 function nameOf(error: unknown): string {

@@ -1,5 +1,10 @@
-import type { Connection, ConnectSession } from '@porter/cloud-connect';
-import { quickCreateUrl, stacksConsoleUrl } from './core-pending';
+import {
+  type Connection,
+  type ConnectSession,
+  type LinkResult,
+  quickCreateUrl,
+  stacksConsoleUrl,
+} from '@porter/cloud-connect';
 import type { SessionRecord } from './stores/connection-store';
 
 /** What the links of a session are built from: the handler's configuration. */
@@ -15,6 +20,25 @@ export interface SessionLinkConfig {
  * answer (so a new template URL reaches old sessions); the ExternalId is the stored one.
  */
 export function toConnectSession(record: SessionRecord, config: SessionLinkConfig): ConnectSession {
+  const consoleBaseUrl = config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {};
+  const quickCreate = quickCreateUrl({
+    region: record.region,
+    templateUrl: config.templateUrl,
+    stackName: record.stackName,
+    parameters: {
+      ExternalId: record.externalId,
+      TrustedPrincipalArn: config.trustedPrincipalArn,
+    },
+    ...consoleBaseUrl,
+    ...(config.allowedTemplateOrigins
+      ? { allowedTemplateOrigins: config.allowedTemplateOrigins }
+      : {}),
+  });
+  const stacksConsole = stacksConsoleUrl({
+    region: record.region,
+    stackName: record.stackName,
+    ...consoleBaseUrl,
+  });
   return {
     sessionId: record.sessionId,
     accountId: record.accountId,
@@ -23,24 +47,8 @@ export function toConnectSession(record: SessionRecord, config: SessionLinkConfi
     stackName: record.stackName,
     roleName: record.roleName,
     templateUrl: config.templateUrl,
-    quickCreateUrl: quickCreateUrl({
-      region: record.region,
-      templateUrl: config.templateUrl,
-      stackName: record.stackName,
-      parameters: {
-        ExternalId: record.externalId,
-        TrustedPrincipalArn: config.trustedPrincipalArn,
-      },
-      ...(config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {}),
-      ...(config.allowedTemplateOrigins
-        ? { allowedTemplateOrigins: config.allowedTemplateOrigins }
-        : {}),
-    }),
-    stacksConsoleUrl: stacksConsoleUrl({
-      region: record.region,
-      stackName: record.stackName,
-      ...(config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {}),
-    }),
+    quickCreateUrl: urlOf(quickCreate),
+    stacksConsoleUrl: urlOf(stacksConsole),
     createdAt: record.createdAt,
   };
 }
@@ -56,4 +64,10 @@ export function toConnection(record: SessionRecord | null): Connection | null {
     verifiedAt: record.verifiedAt,
     sessionId: record.sessionId,
   };
+}
+
+// The handler validates its configuration at start-up, so a refusal here is a programming error.
+function urlOf(result: LinkResult): string {
+  if (!result.ok) throw new TypeError(result.message);
+  return result.url;
 }

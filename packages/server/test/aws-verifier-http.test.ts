@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { createAwsVerifier } from '../src/aws-verifier';
+import { ASSUMED, TARGET } from './support/aws-fakes';
+import {
+  assumeRoleXml,
+  describeStacksXml,
+  fakeHttpAws,
+  queryErrorXml,
+} from './support/fake-http-aws';
+
+// The real SDK clients end to end (serialise, sign, send, parse), with a scripted HTTP layer.
+const VENDOR = { accessKeyId: 'AKIAVENDORFAKE000001', secretAccessKey: 'vendor/secret/fake' };
+
+function roleThatEnforcesExternalId() {
+  return fakeHttpAws((request) => {
+    if (request.action === 'AssumeRole') {
+      const externalId = new URLSearchParams(request.body).get('ExternalId');
+      return externalId === TARGET.externalId
+        ? { status: 200, body: assumeRoleXml(ASSUMED) }
+        : { status: 403, body: queryErrorXml('AccessDenied') };
+    }
+    return { status: 200, body: describeStacksXml('CREATE_COMPLETE', '1.0.0') };
+  });
+}
+
+describe('createAwsVerifier with real SDK clients', () => {
+  it('sends every call, STS and the CloudFormation call with assumed credentials, to the configured endpoint', async () => {
+    const aws = roleThatEnforcesExternalId();
+    const verifier = createAwsVerifier({
+      region: 'us-east-1',
+      templateVersion: '1.0.0',
+      clientConfig: {
+        endpoint: 'http://127.0.0.1:4566',
+        credentials: VENDOR,
+        requestHandler: aws.handler,
+      },
+    });
+    const check = await verifier.checkConnection(TARGET);
+    expect(check).toMatchObject({ status: 'connected', templateVersion: '1.0.0' });
+    expect(aws.requests.map((r) => r.action).sort()).toEqual([
+      'AssumeRole',
+      'AssumeRole',
+      'AssumeRole',
+      'DescribeStacks',
+    ]);
+    expect(new Set(aws.requests.map((r) => r.hostname))).toEqual(new Set(['127.0.0.1']));
+    const stsCalls = aws.requests.filter((r) => r.action === 'AssumeRole');
+    const describe = aws.requests.find((r) => r.action === 'DescribeStacks');
+    expect(
+      stsCalls.every((r) => r.authorization.includes(`Credential=${VENDOR.accessKeyId}/`)),
+    ).toBe(true);
+    expect(describe?.authorization).toContain(`Credential=${ASSUMED.AccessKeyId}/`);
+    expect(new URLSearchParams(stsCalls[0]?.body).get('DurationSeconds')).toBe('900');
+  });
+
+  it('uses the regional STS endpoint of the target region by default', async () => {
+    const aws = roleThatEnforcesExternalId();
+    const verifier = createAwsVerifier({
+      region: 'eu-west-1',
+      clientConfig: { credentials: VENDOR, requestHandler: aws.handler },
+    });
+    await verifier.checkConnection({ ...TARGET, region: 'eu-west-1' });
+    expect(aws.requests.find((r) => r.action === 'AssumeRole')?.hostname).toBe(
+      'sts.eu-west-1.amazonaws.com',
+    );
+    expect(aws.requests.find((r) => r.action === 'DescribeStacks')?.hostname).toBe(
+      'cloudformation.eu-west-1.amazonaws.com',
+    );
+  });
+
+  it('classifies the real SDK error for a denied AssumeRole as pending', async () => {
+    const aws = fakeHttpAws(() => ({ status: 403, body: queryErrorXml('AccessDenied') }));
+    const verifier = createAwsVerifier({
+      region: 'us-east-1',
+      clientConfig: { credentials: VENDOR, requestHandler: aws.handler, maxAttempts: 1 },
+    });
+    expect(await verifier.checkConnection(TARGET)).toEqual({
+      status: 'pending',
+      reason: 'not-assumable',
+    });
+  });
+
+  it('classifies the real SDK error for broken vendor credentials as VENDOR_CREDENTIALS', async () => {
+    const aws = fakeHttpAws(() => ({ status: 403, body: queryErrorXml('InvalidClientTokenId') }));
+    const verifier = createAwsVerifier({
+      region: 'us-east-1',
+      clientConfig: { credentials: VENDOR, requestHandler: aws.handler, maxAttempts: 1 },
+    });
+    expect(await verifier.checkConnection(TARGET)).toMatchObject({ code: 'VENDOR_CREDENTIALS' });
+  });
+
+  it('cancels the AWS call when the signal aborts', async () => {
+    const aws = fakeHttpAws(() => 'hang');
+    const verifier = createAwsVerifier({
+      region: 'us-east-1',
+      clientConfig: { credentials: VENDOR, requestHandler: aws.handler, maxAttempts: 1 },
+    });
+    const controller = new AbortController();
+    const check = verifier.checkConnection(TARGET, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort(new Error('the user left'));
+    await expect(check).rejects.toThrow('the user left');
+  });
+});
