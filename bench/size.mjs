@@ -7,7 +7,16 @@ import { build } from 'esbuild';
 const coreSrc = fileURLToPath(new URL('../packages/core/src/', import.meta.url));
 
 // The domain part: everything a page needs to read account IDs and build links, no machine.
-const DOMAIN_MODULES = ['account-id', 'errors', 'messages'];
+const DOMAIN_MODULES = [
+  'account-id',
+  'errors',
+  'messages',
+  'partitions',
+  'quick-create-url',
+  'stacks-console-url',
+  'role-arn',
+  'permission-catalog',
+];
 
 const parts = [
   {

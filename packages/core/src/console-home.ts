@@ -20,14 +20,7 @@ export function cloudFormationHome(
   if (consoleBaseUrl !== undefined) {
     const base = parseUrl(consoleBaseUrl);
     // An origin only: a path or query here would be silently dropped, so refuse it instead.
-    const isOrigin =
-      base !== undefined &&
-      (base.protocol === 'https:' || base.protocol === 'http:') &&
-      base.pathname === '/' &&
-      base.search === '' &&
-      base.hash === '' &&
-      base.username === '' &&
-      base.password === '';
+    const isOrigin = /^https?:$/.test(base?.protocol ?? '') && base?.href === `${base?.origin}/`;
     if (!isOrigin) {
       return linkFailure('invalid-console-base-url', 'link.consoleBaseUrl', undefined, messages);
     }

@@ -40,6 +40,13 @@ export {
   type PartitionResult,
   partitionOfRegion,
 } from './partitions';
+export {
+  PERMISSION_GROUP_IDS,
+  type PermissionGroupId,
+  type PermissionListItem,
+  permissionList,
+  type RolePreset,
+} from './permission-catalog';
 export { type LinkResult, type QuickCreateUrlOptions, quickCreateUrl } from './quick-create-url';
 export { type RoleArnOptions, type RoleArnResult, roleArn } from './role-arn';
 export { type StacksConsoleUrlOptions, stacksConsoleUrl } from './stacks-console-url';

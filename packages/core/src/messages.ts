@@ -46,14 +46,14 @@ export const defaultMessages = {
     'The {stackName} stack was created from template version {found}; the current version is {current}. Update the stack to get the latest permissions.',
 
   // Domain (regions, links, role ARNs) and the permission catalog's titles and descriptions.
-  'region.invalid': '"{region}" is not an AWS region name such as us-east-1.',
-  'region.isolated': '{region} is in an isolated AWS partition, which is not supported.',
-  'partition.unknown': 'The partition must be aws, aws-us-gov or aws-cn.',
+  'region.invalid': '"{region}" is not an AWS region such as us-east-1.',
+  'region.isolated': '{region} is in an isolated partition, which is not supported.',
+  'partition.unknown': 'Use the partition aws, aws-us-gov or aws-cn.',
   'link.templateUrl':
-    'The template URL must be https: on Amazon S3 in the partition of {region}, or have an allowed origin.',
-  'link.consoleBaseUrl': 'consoleBaseUrl must be an http(s) origin such as http://127.0.0.1:4566.',
+    'Use an https: template URL on Amazon S3 in the partition of {region}, or an allowed origin.',
+  'link.consoleBaseUrl': 'consoleBaseUrl must be an origin such as http://127.0.0.1:4566.',
   'link.stackName': 'A stack name is a letter, then up to 127 letters, digits or hyphens.',
-  'link.parameter': 'Parameter "{name}" needs an alphanumeric name and a text value.',
+  'link.parameter': 'Parameter "{name}" is missing or not valid.',
   'roleArn.roleName': 'A role name is 1-64 letters, digits or _+=,.@- characters.',
   'permission.eks.title': 'EKS clusters',
   'permission.eks.description': 'Create, upgrade and delete the Kubernetes clusters Porter runs.',

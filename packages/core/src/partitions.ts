@@ -79,28 +79,20 @@ export function consoleHost(partition: Partition, region: string): string {
   return `${region}.${PARTITION_DOMAINS[partition].console}`;
 }
 
+// [bucket.]s3[-fips][.dualstack][.region | -region].amazonaws.com[.cn]
+const S3_HOST =
+  /^(?:[a-z0-9][a-z0-9.-]*\.)?s3(?:-fips)?(?:\.dualstack)?(?:[.-]([a-z0-9-]+))?\.(amazonaws\.com(?:\.cn)?)$/;
+
 /**
  * Whether a host is an Amazon S3 endpoint of `partition`: path style (`s3.<region>.<domain>`,
  * legacy `s3-<region>.<domain>`) or virtual-hosted (`<bucket>.s3.<region>.<domain>`), with the
  * optional `dualstack` label. The region-less `s3.amazonaws.com` counts only for `aws`.
  */
 export function isS3Host(host: string, partition: Partition): boolean {
-  const domain = PARTITION_DOMAINS[partition].s3;
-  if (!host.endsWith(`.${domain}`)) return false;
-  const labels = host.slice(0, -domain.length - 1).split('.');
-  let region: string | undefined;
-  const last = labels.at(-1) ?? '';
-  if (REGION_SHAPE.test(last)) {
-    region = last;
-    labels.pop();
-  }
-  if (labels.at(-1) === 'dualstack') labels.pop();
-  const service = labels.pop() ?? '';
-  if (service.startsWith('s3-') && region === undefined) region = service.slice(3);
-  else if (service !== 's3' && service !== 's3-fips') return false;
-  if (labels.some((label) => label === '')) return false;
-  if (region === undefined) return partition === 'aws';
-  const regionPartition = partitionOfRegion(region);
+  const match = S3_HOST.exec(host);
+  if (!match || match[2] !== PARTITION_DOMAINS[partition].s3) return false;
+  if (match[1] === undefined) return partition === 'aws';
+  const regionPartition = partitionOfRegion(match[1]);
   return regionPartition.ok && regionPartition.partition === partition;
 }
 
