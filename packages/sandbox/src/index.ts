@@ -1,1 +1,17 @@
-export {};
+export {
+  CUSTOMER_ACCOUNT_ID,
+  OTHER_ACCOUNT_ID,
+  VENDOR_ACCOUNT_ID,
+  VENDOR_PRINCIPAL_ARN,
+} from './accounts';
+export { createManualClock, type ManualClock, type SandboxClock, systemClock } from './clock';
+export type { SandboxCredentials } from './identities';
+export { type Sandbox, type SandboxOptions, startSandbox } from './sandbox';
+export {
+  DEFAULT_SANDBOX_TIMING,
+  isSandboxScenario,
+  SANDBOX_SCENARIOS,
+  type SandboxScenario,
+  type SandboxTiming,
+} from './scenarios';
+export type { CloudFormationTemplate } from './template-evaluator';

@@ -1,0 +1,448 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  CONSOLE_ACCOUNTS,
+  CUSTOMER_ACCOUNT_ID,
+  CUSTOMER_CREDENTIALS,
+  CUSTOMER_PRINCIPAL_ARN,
+  VENDOR_ACCOUNT_ID,
+  VENDOR_CREDENTIALS,
+  VENDOR_PRINCIPAL_ARN,
+} from './accounts';
+import { type SandboxClock, systemClock } from './clock';
+import { CloudState } from './cloud-state';
+import { CLOUDFORMATION_XMLNS, runCloudFormationAction } from './cloudformation';
+import { type ConsoleContext, handleConsoleRequest } from './console';
+import { htmlResponse, jsonResponse, type SandboxResponse, writeResponse } from './http-response';
+import { CredentialStore, type SandboxCredentials } from './identities';
+import { AwsError, parseQueryString, renderError, renderResponse } from './query-protocol';
+import {
+  DEFAULT_SANDBOX_TIMING,
+  isSandboxScenario,
+  SANDBOX_SCENARIOS,
+  type SandboxScenario,
+  type SandboxTiming,
+} from './scenarios';
+import { SANDBOX_ROLE_TEMPLATE } from './served-template';
+import { verifySignature } from './sigv4';
+import { runStsAction, STS_XMLNS } from './sts';
+import type { CloudFormationTemplate } from './template-evaluator';
+
+/** Options of `startSandbox`. */
+export interface SandboxOptions {
+  /** The port on 127.0.0.1; 0 picks a free one. @default 0 */
+  port?: number;
+  /** How long stack creation, IAM propagation and deletion take. @default DEFAULT_SANDBOX_TIMING */
+  timing?: Partial<SandboxTiming>;
+  /** What to simulate; switch later with `setScenario` or `POST /_sandbox/scenario`. @default 'normal' */
+  scenario?: SandboxScenario;
+  /** In the `throttle` scenario, every Nth API call answers `Throttling`. @default 3 */
+  throttleEvery?: number;
+  /** The clock that drives stack progress and credential expiry. @default the wall clock */
+  clock?: SandboxClock;
+  /** The role template served at `templateUrl`. @default the Porter role template */
+  template?: CloudFormationTemplate;
+  /** Request bodies larger than this are refused with 413. @default 262144 */
+  maxBodyBytes?: number;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** The one endpoint for STS and CloudFormation, e.g. `http://127.0.0.1:4566`. */
+  url: string;
+  /** The origin serving the console pages at `/cloudformation/home`. */
+  consoleBaseUrl: string;
+  /** Where the role template is served (pass it to `quickCreateUrl`). */
+  templateUrl: string;
+  /** The vendor's keys: what the server's AWS clients sign with. */
+  vendorCredentials: SandboxCredentials;
+  /** The vendor principal the template's TrustedPrincipalArn parameter should name. */
+  vendorPrincipalArn: string;
+  /** The account the user connects (the console is signed in to it at first). */
+  customerAccountId: string;
+  /** Keys of an IAM user in the customer account, to create stacks from scripts. */
+  customerCredentials: SandboxCredentials;
+  /** The timing in force. */
+  timing: Readonly<SandboxTiming>;
+  /** The scenario in force. */
+  readonly scenario: SandboxScenario;
+  /** Switches the scenario; stacks already created keep the one they were created under. */
+  setScenario(scenario: SandboxScenario): void;
+  /** Stops the server and closes every connection; resolves when nothing is left open. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+const TEMPLATE_PATH = '/templates/porter-role.json';
+
+/**
+ * Starts a local AWS (STS + CloudFormation + console pages) on 127.0.0.1 for development,
+ * tests and demos: the real SDK v3 clients work against it with `endpoint: sandbox.url`.
+ *
+ * @example
+ * const sandbox = await startSandbox({ timing: { stackCreateMs: 100 } });
+ * const sts = new STSClient({ endpoint: sandbox.url, region: 'us-east-1', credentials: sandbox.vendorCredentials });
+ * // ...
+ * await sandbox.close();
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const clock = options.clock ?? systemClock;
+  const timing: SandboxTiming = { ...DEFAULT_SANDBOX_TIMING, ...options.timing };
+  for (const [key, value] of Object.entries(timing)) {
+    if (!Number.isFinite(value) || value < 0)
+      throw new RangeError(`timing.${key} must be a number of milliseconds >= 0`);
+  }
+  const throttleEvery = options.throttleEvery ?? 3;
+  if (!Number.isInteger(throttleEvery) || throttleEvery < 1)
+    throw new RangeError('throttleEvery must be an integer >= 1');
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  let scenario = checkScenario(options.scenario ?? 'normal');
+  let apiCalls = 0;
+
+  const state = new CloudState();
+  const credentials = new CredentialStore();
+  credentials.addUser(
+    {
+      kind: 'user',
+      accountId: VENDOR_ACCOUNT_ID,
+      arn: VENDOR_PRINCIPAL_ARN,
+      userId: 'AIDASANDBOXVENDOR0001',
+    },
+    { ...VENDOR_CREDENTIALS },
+  );
+  credentials.addUser(
+    {
+      kind: 'user',
+      accountId: CUSTOMER_ACCOUNT_ID,
+      arn: CUSTOMER_PRINCIPAL_ARN,
+      userId: 'AIDASANDBOXCUSTOMER01',
+    },
+    { ...CUSTOMER_CREDENTIALS },
+  );
+  state.addPrincipal(VENDOR_PRINCIPAL_ARN);
+  state.addPrincipal(CUSTOMER_PRINCIPAL_ARN);
+
+  const template = options.template ?? SANDBOX_ROLE_TEMPLATE;
+  const server = createServer({ keepAliveTimeout: 5000 });
+  const sockets = new Set<Socket>();
+  let port = 0;
+
+  const loadTemplate = (address: string): CloudFormationTemplate | undefined => {
+    let parsed: URL;
+    try {
+      parsed = new URL(address);
+    } catch {
+      return undefined;
+    }
+    const local = parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost';
+    if (!local || parsed.port !== String(port) || parsed.protocol !== 'http:') return undefined;
+    return parsed.pathname === TEMPLATE_PATH ? template : undefined;
+  };
+
+  const consoleContext: ConsoleContext = {
+    state,
+    now: () => clock.now(),
+    scenario: () => scenario,
+    timing,
+    loadTemplate,
+    signedInAccount: CUSTOMER_ACCOUNT_ID,
+    accounts: CONSOLE_ACCOUNTS,
+  };
+
+  async function handleApi(
+    method: string,
+    url: URL,
+    headers: IncomingMessage['headers'],
+    body: Buffer,
+  ): Promise<SandboxResponse> {
+    const requestId = randomUUID();
+    let xmlns = STS_XMLNS;
+    const respond = (status: number, xml: string): SandboxResponse => ({
+      status,
+      headers: {
+        'content-type': 'text/xml',
+        'x-amzn-requestid': requestId,
+        date: new Date().toUTCString(),
+      },
+      body: xml,
+    });
+    try {
+      const isForm = String(headers['content-type'] ?? '')
+        .toLowerCase()
+        .startsWith('application/x-www-form-urlencoded');
+      const params = parseQueryString(
+        method === 'POST' && isForm ? body.toString('utf8') : url.search.slice(1),
+      );
+      if (params.get('Version') === '2010-05-15') xmlns = CLOUDFORMATION_XMLNS;
+      const query: Record<string, string> = {};
+      for (const [key, value] of url.searchParams) query[key] = value;
+      const caller = await verifySignature(
+        { method, path: safeDecodePath(url.pathname), query, headers, body },
+        credentials,
+        clock.now(),
+      );
+      xmlns = caller.service === 'cloudformation' ? CLOUDFORMATION_XMLNS : STS_XMLNS;
+      if (scenario === 'throttle' && ++apiCalls % throttleEvery === 0) {
+        throw new AwsError('Throttling', 'Rate exceeded');
+      }
+      const action = params.get('Action');
+      if (action === undefined || action === '') {
+        throw new AwsError('MissingAction', 'The request must contain the parameter Action.');
+      }
+      if (params.get('Version') === undefined) {
+        throw new AwsError('MissingParameter', 'The request must contain the parameter Version.');
+      }
+      const now = clock.now();
+      let result: ReturnType<typeof runStsAction>;
+      if (caller.service === 'sts') {
+        result = runStsAction(action, params, { state, credentials, caller: caller.identity, now });
+      } else if (caller.service === 'cloudformation') {
+        result = runCloudFormationAction(action, params, {
+          state,
+          caller: caller.identity,
+          region: caller.region,
+          now,
+          scenario,
+          timing,
+          loadTemplate,
+        });
+      } else {
+        throw new AwsError(
+          'InvalidAction',
+          `The sandbox does not serve the ${caller.service} service.`,
+        );
+      }
+      return respond(200, renderResponse(action, xmlns, result, requestId));
+    } catch (error) {
+      const awsError =
+        error instanceof AwsError
+          ? error
+          : new AwsError(
+              'InternalFailure',
+              'The request processing has failed because of an unknown error, exception or failure.',
+              500,
+              'Receiver',
+            );
+      if (!(error instanceof AwsError))
+        console.error('[cloud-connect-sandbox] unexpected error', error);
+      return respond(awsError.status, renderError(awsError, xmlns, requestId));
+    }
+  }
+
+  function handleControl(
+    method: string,
+    url: URL,
+    headers: IncomingMessage['headers'],
+    body: Buffer,
+  ): SandboxResponse {
+    if (url.pathname === '/_sandbox/scenario') {
+      if (method === 'GET') return jsonResponse(200, { scenario, scenarios: SANDBOX_SCENARIOS });
+      if (method !== 'POST')
+        return jsonResponse(
+          405,
+          { error: { code: 'METHOD_NOT_ALLOWED', message: 'Use GET or POST.' } },
+          { allow: 'GET, POST' },
+        );
+      const requested = scenarioFromBody(headers, body);
+      if (!isSandboxScenario(requested)) {
+        return jsonResponse(400, {
+          error: {
+            code: 'INVALID_SCENARIO',
+            message: `Unknown scenario. Use one of: ${SANDBOX_SCENARIOS.join(', ')}.`,
+          },
+        });
+      }
+      setScenario(requested);
+      return jsonResponse(200, { scenario });
+    }
+    if (url.pathname === '/_sandbox' && method === 'GET') {
+      return jsonResponse(200, sandboxInfo());
+    }
+    return jsonResponse(404, {
+      error: { code: 'NOT_FOUND', message: 'There is nothing at this address.' },
+    });
+  }
+
+  async function route(req: IncomingMessage, body: Buffer): Promise<SandboxResponse> {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/' && (method === 'POST' || url.searchParams.has('Action'))) {
+      return handleApi(method, url, req.headers, body);
+    }
+    if (url.pathname === TEMPLATE_PATH && (method === 'GET' || method === 'HEAD')) {
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: `${JSON.stringify(template, null, 2)}\n`,
+      };
+    }
+    if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
+      return handleControl(method, url, req.headers, body);
+    }
+    const consoleResponse = handleConsoleRequest(method, url, req.headers, body, consoleContext);
+    if (consoleResponse) return consoleResponse;
+    if (url.pathname === '/' && method === 'GET') {
+      return htmlResponse(200, indexPage());
+    }
+    return htmlResponse(
+      404,
+      '<!doctype html><html lang="en"><title>Not found</title><h1>Not found</h1></html>',
+    );
+  }
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    res.on('error', () => undefined);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      if (tooLarge) {
+        const requestId = randomUUID();
+        const error = new AwsError(
+          'RequestEntityTooLarge',
+          `Request body must be at most ${maxBodyBytes} bytes.`,
+          413,
+        );
+        writeResponse(res, {
+          status: 413,
+          headers: {
+            'content-type': 'text/xml',
+            'x-amzn-requestid': requestId,
+            connection: 'close',
+          },
+          body: renderError(error, STS_XMLNS, requestId),
+        });
+        return;
+      }
+      route(req, Buffer.concat(chunks)).then(
+        (response) =>
+          writeResponse(res, req.method === 'HEAD' ? { ...response, body: '' } : response),
+        (error: unknown) => {
+          console.error('[cloud-connect-sandbox] unexpected error', error);
+          writeResponse(
+            res,
+            htmlResponse(
+              500,
+              '<!doctype html><html lang="en"><title>Error</title><h1>Internal error</h1></html>',
+            ),
+          );
+        },
+      );
+    });
+  }
+
+  function sandboxInfo() {
+    return {
+      url: origin(),
+      consoleBaseUrl: origin(),
+      templateUrl: `${origin()}${TEMPLATE_PATH}`,
+      vendorPrincipalArn: VENDOR_PRINCIPAL_ARN,
+      vendorAccessKeyId: VENDOR_CREDENTIALS.accessKeyId,
+      customerAccountId: CUSTOMER_ACCOUNT_ID,
+      signedInAccount: consoleContext.signedInAccount,
+      scenario,
+      timing,
+    };
+  }
+
+  function indexPage(): string {
+    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cloud Connect sandbox</title></head><body><main><h1>Cloud Connect sandbox</h1><p>A local AWS (STS and CloudFormation) for Cloud Connect.</p><ul><li><a href="/cloudformation/home?region=us-east-1">CloudFormation console</a></li><li><a href="${TEMPLATE_PATH}">Role template</a></li><li><a href="/_sandbox">Sandbox settings (JSON)</a></li></ul></main></body></html>`;
+  }
+
+  function origin(): string {
+    return `http://127.0.0.1:${port}`;
+  }
+
+  function setScenario(next: SandboxScenario): void {
+    scenario = checkScenario(next);
+    apiCalls = 0;
+  }
+
+  server.on('request', onRequest);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket: Socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: origin(),
+    consoleBaseUrl: origin(),
+    templateUrl: `${origin()}${TEMPLATE_PATH}`,
+    vendorCredentials: { ...VENDOR_CREDENTIALS },
+    vendorPrincipalArn: VENDOR_PRINCIPAL_ARN,
+    customerAccountId: CUSTOMER_ACCOUNT_ID,
+    customerCredentials: { ...CUSTOMER_CREDENTIALS },
+    timing,
+    get scenario() {
+      return scenario;
+    },
+    setScenario,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}
+
+function checkScenario(value: unknown): SandboxScenario {
+  if (!isSandboxScenario(value)) {
+    throw new TypeError(
+      `Unknown sandbox scenario ${JSON.stringify(value)}. Use one of: ${SANDBOX_SCENARIOS.join(', ')}.`,
+    );
+  }
+  return value;
+}
+
+function scenarioFromBody(headers: IncomingMessage['headers'], body: Buffer): unknown {
+  const text = body.toString('utf8');
+  if (String(headers['content-type'] ?? '').includes('json')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return typeof parsed === 'object' && parsed !== null
+        ? (parsed as { scenario?: unknown }).scenario
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  try {
+    return parseQueryString(text).get('scenario');
+  } catch {
+    return undefined;
+  }
+}
+
+function safeDecodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Evaluates an IAM role trust policy (the role's AssumeRolePolicyDocument) for one request,
+ * the way IAM does for the parts a trust policy uses: Effect, Principal/NotPrincipal,
+ * Action/NotAction with wildcards, and Condition operators on request context keys.
+ * An explicit Deny wins; with no matching Allow the answer is an implicit deny.
+ */
+
+/** The request a trust policy is asked about. */
+export interface TrustRequest {
+  /** The caller's ARN (`arn:aws:iam::111122223333:user/x` or an STS assumed-role ARN). */
+  principalArn: string;
+  principalAccount: string;
+  /** For an assumed-role caller, the ARN of its role (`arn:aws:iam::...:role/...`). */
+  principalRoleArn?: string;
+  action: string;
+  /** Condition keys of the request, e.g. `sts:ExternalId`; compared case-insensitively by key. */
+  context: Readonly<Record<string, string | undefined>>;
+}
+
+/** The outcome, named as IAM's evaluation logic names it. */
+export type TrustDecision = 'allow' | 'explicit-deny' | 'implicit-deny';
+
+/** A policy document IAM would refuse to attach, with IAM's reason. */
+export class MalformedPolicyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedPolicyError';
+  }
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+/** A parsed policy document. */
+export type PolicyDocument = JsonObject;
+
+/** Parses a policy given as an object or a JSON string, checking the shape IAM requires. */
+export function parsePolicyDocument(document: unknown): PolicyDocument {
+  let value: unknown = document;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new MalformedPolicyError('Syntax errors in policy.');
+    }
+  }
+  if (!isObject(value)) throw new MalformedPolicyError('Syntax errors in policy.');
+  const statements = asArray(value.Statement);
+  if (statements.length === 0)
+    throw new MalformedPolicyError('Policy statement must contain at least one statement.');
+  for (const statement of statements) {
+    if (!isObject(statement)) throw new MalformedPolicyError('Syntax errors in policy.');
+    if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') {
+      throw new MalformedPolicyError('Invalid effect in policy.');
+    }
+    if (statement.Action === undefined && statement.NotAction === undefined) {
+      throw new MalformedPolicyError('Policy statement must contain actions.');
+    }
+    if (statement.Principal === undefined && statement.NotPrincipal === undefined) {
+      throw new MalformedPolicyError('Missing required field Principal.');
+    }
+  }
+  return value as JsonObject;
+}
+
+/** The principal ARNs (or account ids, or `*`) a policy names under `Principal.AWS`. */
+export function awsPrincipalsOf(policy: JsonObject): string[] {
+  const principals: string[] = [];
+  for (const statement of asArray(policy.Statement)) {
+    if (!isObject(statement)) continue;
+    const principal = statement.Principal;
+    if (principal === '*') principals.push('*');
+    else if (isObject(principal)) {
+      for (const entry of asArray(principal.AWS))
+        if (typeof entry === 'string') principals.push(entry);
+    }
+  }
+  return principals;
+}
+
+/** Decides whether the policy lets the request through. */
+export function evaluateTrustPolicy(policy: JsonObject, request: TrustRequest): TrustDecision {
+  let allowed = false;
+  for (const statement of asArray(policy.Statement)) {
+    if (!isObject(statement)) continue;
+    if (!statementApplies(statement, request)) continue;
+    if (statement.Effect === 'Deny') return 'explicit-deny';
+    if (statement.Effect === 'Allow') allowed = true;
+  }
+  return allowed ? 'allow' : 'implicit-deny';
+}
+
+function statementApplies(statement: JsonObject, request: TrustRequest): boolean {
+  const principalMatches =
+    statement.Principal !== undefined
+      ? principalBlockMatches(statement.Principal, request)
+      : !principalBlockMatches(statement.NotPrincipal ?? null, request);
+  if (!principalMatches) return false;
+  const actionMatches =
+    statement.Action !== undefined
+      ? asArray(statement.Action).some(
+          (pattern) => typeof pattern === 'string' && actionMatchesPattern(request.action, pattern),
+        )
+      : !asArray(statement.NotAction).some(
+          (pattern) => typeof pattern === 'string' && actionMatchesPattern(request.action, pattern),
+        );
+  if (!actionMatches) return false;
+  return conditionsHold(statement.Condition, request.context);
+}
+
+function principalBlockMatches(block: Json, request: TrustRequest): boolean {
+  if (block === '*') return true;
+  if (!isObject(block)) return false;
+  return asArray(block.AWS).some(
+    (entry) => typeof entry === 'string' && awsPrincipalMatches(entry, request),
+  );
+}
+
+/** A `Principal.AWS` entry: `*`, an account id or its root ARN (the whole account), or one ARN. */
+function awsPrincipalMatches(entry: string, request: TrustRequest): boolean {
+  if (entry === '*') return true;
+  if (/^\d{12}$/.test(entry)) return entry === request.principalAccount;
+  const root = /^arn:[\w-]+:iam::(\d{12}):root$/.exec(entry);
+  if (root) return root[1] === request.principalAccount;
+  return (
+    entry === request.principalArn ||
+    (request.principalRoleArn !== undefined && entry === request.principalRoleArn)
+  );
+}
+
+/** IAM action names match case-insensitively, with `*` and `?` wildcards. */
+export function actionMatchesPattern(action: string, pattern: string): boolean {
+  return wildcardRegExp(pattern, 'i').test(action);
+}
+
+function wildcardRegExp(pattern: string, flags: string): RegExp {
+  const source = pattern
+    .split('')
+    .map((char) =>
+      char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${source}$`, flags);
+}
+
+type ConditionTest = (actual: string, expected: string) => boolean;
+
+const STRING_OPERATORS: Record<string, ConditionTest> = {
+  stringequals: (actual, expected) => actual === expected,
+  stringequalsignorecase: (actual, expected) => actual.toLowerCase() === expected.toLowerCase(),
+  stringlike: (actual, expected) => wildcardRegExp(expected, '').test(actual),
+  arnequals: (actual, expected) => actual === expected,
+  arnlike: (actual, expected) => wildcardRegExp(expected, '').test(actual),
+};
+
+function conditionsHold(condition: Json | undefined, context: TrustRequest['context']): boolean {
+  if (condition === undefined) return true;
+  if (!isObject(condition)) return false;
+  for (const [rawOperator, block] of Object.entries(condition)) {
+    if (!isObject(block)) return false;
+    const ifExists = /IfExists$/i.test(rawOperator);
+    const operator = rawOperator.replace(/IfExists$/i, '').toLowerCase();
+    for (const [key, expectedValue] of Object.entries(block)) {
+      const actual = contextValue(context, key);
+      const expected = asArray(expectedValue).map(String);
+      if (!operatorHolds(operator, actual, expected, ifExists)) return false;
+    }
+  }
+  return true;
+}
+
+function operatorHolds(
+  operator: string,
+  actual: string | undefined,
+  expected: string[],
+  ifExists: boolean,
+): boolean {
+  if (operator === 'null') {
+    const wantMissing = expected.some((value) => value.toLowerCase() === 'true');
+    return wantMissing ? actual === undefined : actual !== undefined;
+  }
+  if (actual === undefined) {
+    // IAM: a missing key fails positive operators, satisfies negated ones and ...IfExists.
+    return ifExists || operator.includes('not');
+  }
+  const negated = operator.replace('not', '');
+  const test = STRING_OPERATORS[negated];
+  if (!test) return false; // an operator this sandbox does not model never grants access
+  const matched = expected.some((value) => test(actual, value));
+  return operator === negated ? matched : !matched;
+}
+
+function contextValue(context: TrustRequest['context'], key: string): string | undefined {
+  const wanted = key.toLowerCase();
+  for (const [name, value] of Object.entries(context))
+    if (name.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+function asArray(value: Json | undefined): Json[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
