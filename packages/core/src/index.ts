@@ -50,3 +50,59 @@ export {
 export { type LinkResult, type QuickCreateUrlOptions, quickCreateUrl } from './quick-create-url';
 export { type RoleArnOptions, type RoleArnResult, roleArn } from './role-arn';
 export { type StacksConsoleUrlOptions, stacksConsoleUrl } from './stacks-console-url';
+export {
+  type AccountIdRequest,
+  type CheckConnectionResponse,
+  type CheckRevocationResponse,
+  type CreateSessionResponse,
+  createHttpBackend,
+  type GetConnectionResponse,
+  HttpBackendError,
+  type HttpBackendHeaders,
+  type HttpBackendOptions,
+  isBlocker,
+  isConnection,
+  isConnectionCheck,
+  isConnectSession,
+  isRevocationCheck,
+  type ListBlockersResponse,
+  parseRetryAfter,
+  type WireErrorBody,
+  type WireErrorCode,
+} from './http-backend';
+export {
+  type ButtonProps,
+  type CloudConnectApi,
+  type CloudConnectSnapshot,
+  type CloudConnectStep,
+  type ConnectOptions,
+  connect,
+  type LinkProps,
+  type OpenWindow,
+  type PartAttributes,
+  stepOf,
+} from './machine/cloud-connect.connect';
+export { type CloudConnectIds, getCloudConnectIds } from './machine/cloud-connect.dom';
+export {
+  type CloudConnectMachine,
+  cloudConnectMachine,
+  createCloudConnectMachine,
+} from './machine/cloud-connect.machine';
+export type {
+  CloudConnectClock,
+  CloudConnectContext,
+  CloudConnectEmitted,
+  CloudConnectEvent,
+  CloudConnectInput,
+  CloudConnectMachineOptions,
+  CloudConnectState,
+  CloudConnectTiming,
+  FailedStep,
+} from './machine/cloud-connect.types';
+export {
+  type CloudConnectActor,
+  type CreateCloudConnectOptions,
+  createCloudConnect,
+} from './machine/create-cloud-connect';
+export { SNAPSHOT_VERSION } from './machine/snapshot';
+export { DEFAULT_TIMING } from './machine/timing';

@@ -1,0 +1,865 @@
+import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { parseAccountId } from '../account-id';
+import type {
+  Blocker,
+  ConnectBackend,
+  ConnectionCheck,
+  ConnectSession,
+  RevocationCheck,
+} from '../backend';
+import { type CloudConnectErrorCode, type ErrorInfo, errorInfo, isErrorCode } from '../errors';
+import type {
+  CloudConnectContext,
+  CloudConnectEmitted,
+  CloudConnectEvent,
+  CloudConnectInput,
+  CloudConnectMachineOptions,
+  CloudConnectState,
+} from './cloud-connect.types';
+import { SNAPSHOT_VERSION } from './snapshot';
+import { nextCheckDelay, resolveTiming, systemClock } from './timing';
+
+// Codes a failed session creation reports as they are; anything else is SESSION_FAILED.
+const SESSION_CODES: readonly CloudConnectErrorCode[] = [
+  'NETWORK',
+  'UNAUTHORIZED',
+  'RATE_LIMITED',
+  'INVALID_ACCOUNT_ID',
+];
+
+/** The plain-data error for anything a backend threw; unknown errors become `fallback`. */
+export function toErrorInfo(error: unknown, fallback: CloudConnectErrorCode): ErrorInfo {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!isErrorCode(code)) return errorInfo(fallback);
+  return errorInfo(code, error instanceof Error && error.message ? error.message : undefined);
+}
+
+// A server's Retry-After, carried by the HTTP backend's errors as `retryAfterMs`.
+function retryAfterOf(error: unknown): number | null {
+  const value = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+}
+
+// A thrown error during polling is a check result: retryable ones mean "try again later".
+function checkFromError(error: unknown): ConnectionCheck {
+  const info = toErrorInfo(error, 'NETWORK');
+  if (!info.retryable) return { status: 'failed', code: info.code, message: info.message };
+  const retryAfterMs = retryAfterOf(error);
+  return {
+    status: 'pending',
+    reason: info.code === 'RATE_LIMITED' ? 'throttled' : 'network',
+    ...(retryAfterMs === null ? {} : { retryAfterMs }),
+  };
+}
+
+function isFatal(check: ConnectionCheck | RevocationCheck | null): boolean {
+  return check?.status === 'failed' && !errorInfo(check.code).retryable;
+}
+
+function initialContext(input: CloudConnectInput = {}): CloudConnectContext {
+  const connection = input.connection ?? null;
+  return {
+    snapshotVersion: SNAPSHOT_VERSION,
+    accountId:
+      connection?.accountId ?? (typeof input.accountId === 'string' ? input.accountId : ''),
+    accountIdError: null,
+    region: input.region ?? null,
+    session: null,
+    attempts: 0,
+    lastCheck: null,
+    lastRevocationCheck: null,
+    error: null,
+    blockers: [],
+    connection,
+    timing: resolveTiming(input.timing),
+    launchedAt: null,
+    lastCheckAt: null,
+    nextCheckAt: null,
+    slowAt: null,
+    timeoutAt: null,
+    backoffStep: 0,
+    popupBlocked: false,
+    retryAfterMs: null,
+    failedStep: null,
+  };
+}
+
+const missingBackend = () =>
+  Promise.reject(
+    new Error('No backend: create the machine with createCloudConnectMachine(backend).'),
+  );
+
+/**
+ * Builds the machine around a clock and a random source. The machine definition is the same
+ * for every clock, so snapshots move freely between machines built here.
+ */
+function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+
+  return setup({
+    types: {} as {
+      context: CloudConnectContext;
+      events: CloudConnectEvent;
+      input: CloudConnectInput | undefined;
+      emitted: CloudConnectEmitted;
+    },
+    actors: {
+      // Resolves at an epoch-ms deadline; restarted from its input after a restore.
+      wait: fromPromise<void, { until: number }>(
+        ({ input, signal }) =>
+          new Promise<void>((resolve) => {
+            const ms = input.until - clock.now();
+            if (ms <= 0) return resolve();
+            const handle = clock.setTimeout(resolve, ms);
+            signal.addEventListener('abort', () => clock.clearTimeout(handle), { once: true });
+          }),
+      ),
+      createSession: fromPromise<ConnectSession, { accountId: string }>(missingBackend),
+      checkConnection: fromPromise<ConnectionCheck, { sessionId: string }>(missingBackend),
+      listBlockers: fromPromise<Blocker[], { accountId: string }>(missingBackend),
+      checkRevocation: fromPromise<RevocationCheck, { accountId: string }>(missingBackend),
+    },
+    guards: {
+      hasConnection: ({ context }) => context.connection !== null,
+      hasSession: ({ context }) => context.session !== null,
+      isAccountIdValid: ({ context }) => parseAccountId(context.accountId).ok,
+      isAccountIdRefused: (_, params: { error: unknown }) =>
+        toErrorInfo(params.error, 'SESSION_FAILED').code === 'INVALID_ACCOUNT_ID',
+      isRateLimited: ({ context }) => context.error?.code === 'RATE_LIMITED',
+      isCheckConnected: ({ context }) => context.lastCheck?.status === 'connected',
+      isCheckFatal: ({ context }) => isFatal(context.lastCheck),
+      isHealthCheckOn: ({ context }) => context.timing.healthIntervalMs > 0,
+      isHealthy: (_, params: { check: ConnectionCheck }) => params.check.status !== 'pending',
+      isErrorFatal: (_, params: { error: unknown }) => isFatal(checkFromError(params.error)),
+      hasBlockers: (_, params: { blockers: Blocker[] }) => params.blockers.length > 0,
+      isRevoked: (_, params: { check: RevocationCheck }) => params.check.status === 'revoked',
+      isRevocationFatal: (_, params: { check: RevocationCheck }) => isFatal(params.check),
+      isLaunchFailure: ({ context }) => context.failedStep === 'launch',
+      isRevokeFailure: ({ context }) => context.failedStep === 'revoke',
+    },
+    actions: {
+      assignAccountId: assign(({ context, event }) => {
+        if (event.type !== 'ACCOUNT_ID.CHANGE') return {};
+        const accountId = typeof event.value === 'string' ? event.value : '';
+        // Once an error is showing, it follows the typing (so it clears as soon as it is fixed).
+        if (context.accountIdError === null) return { accountId };
+        const parsed = parseAccountId(accountId);
+        return { accountId, accountIdError: parsed.ok ? null : parsed.message };
+      }),
+      validateAccountIdOnBlur: assign(({ context }) => {
+        const parsed = parseAccountId(context.accountId);
+        // Leaving an empty field is not an error yet; submitting it is.
+        if (parsed.ok || parsed.code === 'empty') return { accountIdError: null };
+        return { accountIdError: parsed.message };
+      }),
+      showAccountIdError: assign(({ context }, params: { error?: unknown } | undefined) => {
+        const parsed = parseAccountId(context.accountId);
+        const message = parsed.ok
+          ? toErrorInfo(params?.error, 'INVALID_ACCOUNT_ID').message
+          : parsed.message;
+        return { accountIdError: message, error: errorInfo('INVALID_ACCOUNT_ID', message) };
+      }),
+      normalizeAccountId: assign(({ context }) => {
+        const parsed = parseAccountId(context.accountId);
+        return parsed.ok ? { accountId: parsed.accountId, accountIdError: null, error: null } : {};
+      }),
+      clearError: assign({ error: null, retryAfterMs: null, failedStep: null }),
+      assignSession: assign((_, params: { session: ConnectSession }) => ({
+        session: params.session,
+      })),
+      assignSessionError: assign((_, params: { error: unknown }) => {
+        const info = toErrorInfo(params.error, 'SESSION_FAILED');
+        return {
+          error: SESSION_CODES.includes(info.code) ? info : errorInfo('SESSION_FAILED'),
+          retryAfterMs: retryAfterOf(params.error),
+        };
+      }),
+      emitSessionCreated: emit(({ context }) => ({
+        type: 'session.created' as const,
+        session: context.session as ConnectSession,
+      })),
+      startVerification: assign(({ context, event }) => {
+        const now = clock.now();
+        return {
+          launchedAt: now,
+          attempts: 0,
+          backoffStep: 0,
+          lastCheck: null,
+          lastCheckAt: null,
+          nextCheckAt: now + context.timing.firstCheckMs,
+          slowAt: null,
+          timeoutAt: null,
+          popupBlocked: event.type === 'STACK.LAUNCHED' && event.popupBlocked === true,
+          error: null,
+          failedStep: null,
+        };
+      }),
+      armDeadlines: assign(({ context }) => {
+        const now = clock.now();
+        return {
+          slowAt: context.slowAt ?? now + context.timing.slowAfterMs,
+          timeoutAt: now + context.timing.timeoutMs,
+        };
+      }),
+      resumeVerification: assign(({ context }) => ({
+        nextCheckAt: clock.now(),
+        launchedAt: context.launchedAt ?? clock.now(),
+        error: null,
+        failedStep: null,
+      })),
+      emitStackLaunched: enqueueActions(({ context, event, enqueue }) => {
+        const sessionId = context.session?.sessionId ?? '';
+        const popupBlocked = event.type === 'STACK.LAUNCHED' && event.popupBlocked === true;
+        enqueue.emit({ type: 'stack.launched', sessionId, popupBlocked });
+        if (popupBlocked) enqueue.emit({ type: 'popup.blocked', sessionId });
+      }),
+      checkSoon: assign(({ context }) => {
+        const now = clock.now();
+        const gapEnd =
+          context.lastCheckAt === null ? now : context.lastCheckAt + context.timing.minGapMs;
+        const due = Math.max(now, gapEnd);
+        return { nextCheckAt: Math.min(context.nextCheckAt ?? due, due) };
+      }),
+      countAttempt: assign(({ context }) => ({
+        attempts: context.attempts + 1,
+        lastCheckAt: clock.now(),
+      })),
+      emitVerificationAttempt: emit(({ context }) => ({
+        type: 'verification.attempt' as const,
+        sessionId: context.session?.sessionId ?? '',
+        attempt: context.attempts,
+      })),
+      assignCheck: assign((_, params: { check: ConnectionCheck }) => ({ lastCheck: params.check })),
+      assignCheckError: assign((_, params: { error: unknown }) => ({
+        lastCheck: checkFromError(params.error),
+      })),
+      scheduleNextCheck: assign(({ context }) => {
+        const now = clock.now();
+        const elapsedMs = now - (context.launchedAt ?? now);
+        const check = context.lastCheck;
+        const delay = nextCheckDelay({
+          timing: context.timing,
+          elapsedMs,
+          backoffStep: context.backoffStep,
+          random: random(),
+          retryAfterMs: check?.status === 'pending' ? check.retryAfterMs : undefined,
+        });
+        const grows = elapsedMs >= context.timing.backoffAfterMs;
+        return { nextCheckAt: now + delay, backoffStep: context.backoffStep + (grows ? 1 : 0) };
+      }),
+      assignConnection: assign(({ context }) => {
+        const check = context.lastCheck;
+        if (check?.status !== 'connected') return {};
+        return {
+          connection: {
+            accountId: context.accountId,
+            roleArn: check.roleArn,
+            verifiedAt: check.verifiedAt,
+            sessionId: context.session?.sessionId ?? '',
+          },
+          error: null,
+          nextCheckAt: null,
+          slowAt: null,
+          timeoutAt: null,
+        };
+      }),
+      emitConnected: emit(({ context }) => ({
+        type: 'connected' as const,
+        connection: context.connection as NonNullable<CloudConnectContext['connection']>,
+      })),
+      assignCheckFailure: assign(({ context }) => {
+        const check = context.lastCheck;
+        if (check?.status !== 'failed') return {};
+        return {
+          error: errorInfo(check.code, check.message || undefined),
+          failedStep: check.code === 'STACK_FAILED' ? ('launch' as const) : ('verify' as const),
+        };
+      }),
+      emitConnectionFailed: emit(({ context }) => ({
+        type: 'connection.failed' as const,
+        error: context.error as ErrorInfo,
+      })),
+      assignTimedOut: assign({ error: () => errorInfo('TIMED_OUT'), timeoutAt: null }),
+      scheduleHealthCheck: assign(({ context }) => ({
+        nextCheckAt: clock.now() + context.timing.healthIntervalMs,
+      })),
+      assignAccessLost: assign(() => ({ error: errorInfo('ACCESS_LOST') })),
+      assignBlockers: assign((_, params: { blockers: Blocker[] }) => ({
+        blockers: params.blockers,
+        error: params.blockers.length > 0 ? errorInfo('REVOKE_BLOCKED') : null,
+      })),
+      assignRevokeError: assign((_, params: { error: unknown }) => ({
+        error: toErrorInfo(params.error, 'NETWORK'),
+      })),
+      emitRevokeBlocked: emit(({ context }) => ({
+        type: 'revoke.blocked' as const,
+        blockers: context.blockers,
+      })),
+      scheduleRevocationCheck: assign(({ context }, params: { error?: unknown } | undefined) => ({
+        nextCheckAt:
+          clock.now() +
+          Math.max(context.timing.revocationIntervalMs, retryAfterOf(params?.error) ?? 0),
+      })),
+      countRevocationCheck: assign({ lastCheckAt: () => clock.now() }),
+      assignRevocationCheck: assign((_, params: { check: RevocationCheck }) => ({
+        lastRevocationCheck: params.check,
+      })),
+      assignRevocationFailure: assign((_, params: { check?: RevocationCheck; error?: unknown }) => {
+        const check = params.check ?? checkFromError(params.error);
+        const error =
+          check.status === 'failed' ? errorInfo(check.code, check.message || undefined) : null;
+        return { error, failedStep: 'revoke' as const };
+      }),
+      markRevoked: assign({
+        connection: null,
+        blockers: [],
+        error: null,
+        nextCheckAt: null,
+        lastRevocationCheck: { status: 'revoked' as const },
+      }),
+      emitRevoked: emit(({ context }) => ({
+        type: 'revoked' as const,
+        accountId: context.connection?.accountId ?? context.accountId,
+      })),
+      clearRevocation: assign({ blockers: [], error: null, lastRevocationCheck: null }),
+      resetFlow: assign(({ context }) => ({
+        ...initialContext({ accountId: context.accountId }),
+        timing: context.timing,
+        region: context.region,
+      })),
+      emitExit: emit((_, params: { state: CloudConnectState }) => ({
+        type: 'exit' as const,
+        state: params.state,
+      })),
+    },
+    delays: {
+      // Losing this wait on a restore is harmless: the state still accepts RETRY.
+      retryAfter: ({ context }) => context.retryAfterMs ?? context.timing.intervalMs,
+    },
+  }).createMachine({
+    id: 'cloudConnect',
+    context: ({ input }) => initialContext(input),
+    initial: 'disconnected',
+    states: {
+      disconnected: {
+        description:
+          'The user enters an AWS account ID; submitting it creates a session on the backend.',
+        always: { guard: 'hasConnection', target: 'connected' },
+        initial: 'editing',
+        on: {
+          CANCEL: {
+            target: '.editing',
+            actions: { type: 'emitExit', params: { state: 'disconnected' } },
+          },
+        },
+        states: {
+          editing: {
+            description:
+              'Typing the account ID. Its error shows on blur or submit, never on the first keystroke.',
+            on: {
+              'ACCOUNT_ID.CHANGE': { actions: 'assignAccountId' },
+              'ACCOUNT_ID.BLUR': { actions: 'validateAccountIdOnBlur' },
+              'ACCOUNT_ID.SUBMIT': [
+                {
+                  guard: 'isAccountIdValid',
+                  target: 'creatingSession',
+                  actions: 'normalizeAccountId',
+                },
+                { actions: { type: 'showAccountIdError', params: {} } },
+              ],
+            },
+          },
+          creatingSession: {
+            description:
+              'Creating (or fetching) the session that holds the ExternalId and the quick-create link. Editing the ID cancels it.',
+            tags: ['loading'],
+            entry: 'clearError',
+            invoke: {
+              id: 'createSession',
+              src: 'createSession',
+              input: ({ context }) => ({ accountId: context.accountId }),
+              onDone: {
+                target: '#cloudConnect.connecting',
+                actions: [
+                  { type: 'assignSession', params: ({ event }) => ({ session: event.output }) },
+                  'emitSessionCreated',
+                ],
+              },
+              onError: [
+                {
+                  guard: {
+                    type: 'isAccountIdRefused',
+                    params: ({ event }) => ({ error: event.error }),
+                  },
+                  target: 'editing',
+                  actions: {
+                    type: 'showAccountIdError',
+                    params: ({ event }) => ({ error: event.error }),
+                  },
+                },
+                {
+                  target: 'sessionFailed',
+                  actions: {
+                    type: 'assignSessionError',
+                    params: ({ event }) => ({ error: event.error }),
+                  },
+                },
+              ],
+            },
+            on: {
+              'ACCOUNT_ID.CHANGE': { target: 'editing', actions: 'assignAccountId' },
+              EDIT: 'editing',
+            },
+          },
+          sessionFailed: {
+            description:
+              'Creating the session failed (SESSION_FAILED, NETWORK, UNAUTHORIZED, RATE_LIMITED). RETRY tries again; a rate limit retries by itself after Retry-After.',
+            after: { retryAfter: { guard: 'isRateLimited', target: 'creatingSession' } },
+            on: {
+              RETRY: 'creatingSession',
+              'ACCOUNT_ID.SUBMIT': [
+                {
+                  guard: 'isAccountIdValid',
+                  target: 'creatingSession',
+                  actions: 'normalizeAccountId',
+                },
+                { target: 'editing', actions: { type: 'showAccountIdError', params: {} } },
+              ],
+              'ACCOUNT_ID.CHANGE': {
+                target: 'editing',
+                actions: ['clearError', 'assignAccountId'],
+              },
+              EDIT: { target: 'editing', actions: 'clearError' },
+            },
+          },
+        },
+      },
+
+      connecting: {
+        description:
+          'The quick-create link is ready; the user launches the stack; the machine verifies that it can assume the role.',
+        initial: 'ready',
+        on: {
+          EDIT: { target: 'disconnected.editing', actions: 'resetFlow' },
+          CANCEL: {
+            target: 'disconnected.editing',
+            actions: ['resetFlow', { type: 'emitExit', params: { state: 'connecting' } }],
+          },
+        },
+        states: {
+          ready: {
+            description: 'Waiting for the user to open the quick-create link and create the stack.',
+            on: {
+              'STACK.LAUNCHED': {
+                target: 'verifying',
+                actions: ['startVerification', 'emitStackLaunched'],
+              },
+              'VERIFY.NOW': { target: 'verifying', actions: ['startVerification', 'checkSoon'] },
+            },
+          },
+          verifying: {
+            description:
+              'Checking whether the role can be assumed, on a schedule that backs off, until it can, a check fails for good, or the timeout.',
+            type: 'parallel',
+            entry: 'armDeadlines',
+            invoke: {
+              id: 'timeout',
+              src: 'wait',
+              input: ({ context }) => ({ until: context.timeoutAt ?? 0 }),
+              onDone: { target: 'timedOut', actions: 'assignTimedOut' },
+            },
+            on: { 'STACK.LAUNCHED': { actions: 'emitStackLaunched' } },
+            states: {
+              polling: {
+                description: 'The check loop: waiting -> checking -> deciding.',
+                initial: 'waiting',
+                states: {
+                  waiting: {
+                    description:
+                      'Waiting for the next check, due at a deadline kept in context (so it survives a restore).',
+                    invoke: {
+                      id: 'nextCheck',
+                      src: 'wait',
+                      input: ({ context }) => ({ until: context.nextCheckAt ?? 0 }),
+                      onDone: 'checking',
+                    },
+                    on: {
+                      'PAGE.VISIBLE': { target: 'waiting', reenter: true, actions: 'checkSoon' },
+                      'VERIFY.NOW': { target: 'waiting', reenter: true, actions: 'checkSoon' },
+                    },
+                  },
+                  checking: {
+                    description: 'Asking the backend, once, whether the role can be assumed.',
+                    tags: ['checking'],
+                    entry: ['countAttempt', 'emitVerificationAttempt'],
+                    invoke: {
+                      id: 'checkConnection',
+                      src: 'checkConnection',
+                      input: ({ context }) => ({ sessionId: context.session?.sessionId ?? '' }),
+                      onDone: {
+                        target: 'deciding',
+                        actions: {
+                          type: 'assignCheck',
+                          params: ({ event }) => ({ check: event.output }),
+                        },
+                      },
+                      onError: {
+                        target: 'deciding',
+                        actions: {
+                          type: 'assignCheckError',
+                          params: ({ event }) => ({ error: event.error }),
+                        },
+                      },
+                    },
+                  },
+                  deciding: {
+                    description:
+                      'Acting on the last check: connected, failed for good, or schedule the next one ("pending" is never an error).',
+                    always: [
+                      {
+                        guard: 'isCheckConnected',
+                        target: '#cloudConnect.connected',
+                        actions: ['assignConnection', 'emitConnected'],
+                      },
+                      {
+                        guard: 'isCheckFatal',
+                        target: '#cloudConnect.failed',
+                        actions: ['assignCheckFailure', 'emitConnectionFailed'],
+                      },
+                      { target: 'waiting', actions: 'scheduleNextCheck' },
+                    ],
+                  },
+                },
+              },
+              patience: {
+                description: 'Whether this is taking longer than usual.',
+                initial: 'normal',
+                states: {
+                  normal: {
+                    description: 'Within the usual time (until slowAfterMs after launch).',
+                    invoke: {
+                      id: 'slowMark',
+                      src: 'wait',
+                      input: ({ context }) => ({ until: context.slowAt ?? 0 }),
+                      onDone: 'slow',
+                    },
+                  },
+                  slow: {
+                    description:
+                      'Longer than usual: the UI shows troubleshooting while polling goes on.',
+                    tags: ['slow'],
+                  },
+                },
+              },
+            },
+          },
+          timedOut: {
+            description:
+              'Polling stopped after timeoutMs (TIMED_OUT, retryable). RETRY or VERIFY.NOW resumes it.',
+            on: {
+              RETRY: { target: 'verifying', actions: 'resumeVerification' },
+              'VERIFY.NOW': { target: 'verifying', actions: 'resumeVerification' },
+              'STACK.LAUNCHED': {
+                target: 'verifying',
+                actions: ['startVerification', 'emitStackLaunched'],
+              },
+            },
+          },
+        },
+      },
+
+      connected: {
+        description: 'Verified: the context holds the role ARN and the verification time.',
+        initial: 'watching',
+        on: {
+          'REVOKE.START': { target: 'revoking', actions: 'clearError' },
+          CANCEL: { actions: { type: 'emitExit', params: { state: 'connected' } } },
+        },
+        states: {
+          watching: {
+            description: 'Decides whether periodic health checks run (healthIntervalMs > 0).',
+            always: [
+              { guard: 'isHealthCheckOn', target: 'waiting', actions: 'scheduleHealthCheck' },
+              { target: 'healthy' },
+            ],
+          },
+          healthy: { description: 'Verified; health checks are off.' },
+          waiting: {
+            description: 'Waiting for the next health check (a deadline in context).',
+            invoke: {
+              id: 'nextHealthCheck',
+              src: 'wait',
+              input: ({ context }) => ({ until: context.nextCheckAt ?? 0 }),
+              onDone: 'checking',
+            },
+          },
+          checking: {
+            description: 'Checking that the role can still be assumed.',
+            tags: ['checking'],
+            invoke: {
+              id: 'healthCheck',
+              src: 'checkConnection',
+              input: ({ context }) => ({ sessionId: context.connection?.sessionId ?? '' }),
+              onDone: [
+                {
+                  guard: { type: 'isHealthy', params: ({ event }) => ({ check: event.output }) },
+                  target: 'watching',
+                  actions: 'clearError',
+                },
+                { target: 'accessLost', actions: 'assignAccessLost' },
+              ],
+              // Not reaching the backend says nothing about the role: try again later.
+              onError: { target: 'watching' },
+            },
+          },
+          accessLost: {
+            description: 'The role can no longer be assumed (ACCESS_LOST). RETRY checks again.',
+            on: { RETRY: 'checking', 'VERIFY.NOW': 'checking' },
+          },
+        },
+      },
+
+      revoking: {
+        description:
+          'Checks blockers (clusters), guides the stack deletion, then confirms that the role can no longer be assumed.',
+        initial: 'checkingBlockers',
+        on: {
+          'REVOKE.CANCEL': { target: 'connected', actions: 'clearRevocation' },
+          CANCEL: {
+            target: 'connected',
+            actions: ['clearRevocation', { type: 'emitExit', params: { state: 'revoking' } }],
+          },
+        },
+        states: {
+          checkingBlockers: {
+            description: 'Asking the backend what must go first (clusters Porter manages).',
+            tags: ['loading'],
+            invoke: {
+              id: 'listBlockers',
+              src: 'listBlockers',
+              input: ({ context }) => ({
+                accountId: context.connection?.accountId ?? context.accountId,
+              }),
+              onDone: [
+                {
+                  guard: {
+                    type: 'hasBlockers',
+                    params: ({ event }) => ({ blockers: event.output }),
+                  },
+                  target: 'blocked',
+                  actions: [
+                    { type: 'assignBlockers', params: ({ event }) => ({ blockers: event.output }) },
+                    'emitRevokeBlocked',
+                  ],
+                },
+                { guard: 'hasSession', target: 'deletingStack', actions: 'clearRevocation' },
+                { target: 'loadingLink', actions: 'clearRevocation' },
+              ],
+              onError: {
+                target: 'blockersUnknown',
+                actions: {
+                  type: 'assignRevokeError',
+                  params: ({ event }) => ({ error: event.error }),
+                },
+              },
+            },
+          },
+          blockersUnknown: {
+            description: 'Listing the blockers failed. RETRY or REVOKE.RECHECK asks again.',
+            on: { RETRY: 'checkingBlockers', 'REVOKE.RECHECK': 'checkingBlockers' },
+          },
+          blocked: {
+            description:
+              'Clusters must be deleted first (REVOKE_BLOCKED). REVOKE.RECHECK asks again.',
+            on: { 'REVOKE.RECHECK': 'checkingBlockers', RETRY: 'checkingBlockers' },
+          },
+          loadingLink: {
+            description:
+              'Fetching the session (idempotent) for its stacks-console link, when the machine started on an existing connection.',
+            tags: ['loading'],
+            invoke: {
+              id: 'loadSession',
+              src: 'createSession',
+              input: ({ context }) => ({
+                accountId: context.connection?.accountId ?? context.accountId,
+              }),
+              onDone: {
+                target: 'deletingStack',
+                actions: {
+                  type: 'assignSession',
+                  params: ({ event }) => ({ session: event.output }),
+                },
+              },
+              // Without the link the user can still delete the stack in the console.
+              onError: { target: 'deletingStack' },
+            },
+          },
+          deletingStack: {
+            description:
+              'The stacks-console link is shown; waiting for the user to delete the PorterRole stack.',
+            on: {
+              'REVOKE.STACK_DELETE_LAUNCHED': {
+                target: 'confirming',
+                actions: { type: 'scheduleRevocationCheck', params: {} },
+              },
+              'VERIFY.NOW': { target: 'confirming', actions: 'checkSoon' },
+            },
+          },
+          confirming: {
+            description:
+              'Polling checkRevocation every revocationIntervalMs until the role is gone.',
+            initial: 'waiting',
+            states: {
+              waiting: {
+                description: 'Waiting for the next revocation check (a deadline in context).',
+                invoke: {
+                  id: 'nextRevocationCheck',
+                  src: 'wait',
+                  input: ({ context }) => ({ until: context.nextCheckAt ?? 0 }),
+                  onDone: 'checking',
+                },
+                on: {
+                  'PAGE.VISIBLE': { target: 'waiting', reenter: true, actions: 'checkSoon' },
+                  'VERIFY.NOW': { target: 'waiting', reenter: true, actions: 'checkSoon' },
+                },
+              },
+              checking: {
+                description: 'Asking the backend whether the role can still be assumed.',
+                tags: ['checking'],
+                entry: 'countRevocationCheck',
+                invoke: {
+                  id: 'checkRevocation',
+                  src: 'checkRevocation',
+                  input: ({ context }) => ({
+                    accountId: context.connection?.accountId ?? context.accountId,
+                  }),
+                  onDone: [
+                    {
+                      guard: {
+                        type: 'isRevoked',
+                        params: ({ event }) => ({ check: event.output }),
+                      },
+                      target: '#cloudConnect.revoked',
+                      actions: ['emitRevoked', 'markRevoked'],
+                    },
+                    {
+                      guard: {
+                        type: 'isRevocationFatal',
+                        params: ({ event }) => ({ check: event.output }),
+                      },
+                      target: '#cloudConnect.failed',
+                      actions: [
+                        {
+                          type: 'assignRevocationFailure',
+                          params: ({ event }) => ({ check: event.output }),
+                        },
+                        'emitConnectionFailed',
+                      ],
+                    },
+                    {
+                      target: 'waiting',
+                      actions: [
+                        {
+                          type: 'assignRevocationCheck',
+                          params: ({ event }) => ({ check: event.output }),
+                        },
+                        { type: 'scheduleRevocationCheck', params: {} },
+                      ],
+                    },
+                  ],
+                  onError: [
+                    {
+                      guard: {
+                        type: 'isErrorFatal',
+                        params: ({ event }) => ({ error: event.error }),
+                      },
+                      target: '#cloudConnect.failed',
+                      actions: [
+                        {
+                          type: 'assignRevocationFailure',
+                          params: ({ event }) => ({ error: event.error }),
+                        },
+                        'emitConnectionFailed',
+                      ],
+                    },
+                    {
+                      target: 'waiting',
+                      actions: {
+                        type: 'scheduleRevocationCheck',
+                        params: ({ event }) => ({ error: event.error }),
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+
+      revoked: {
+        description: 'Access is removed and confirmed. EDIT starts over.',
+        on: {
+          EDIT: { target: 'disconnected.editing', actions: 'resetFlow' },
+          CANCEL: { actions: { type: 'emitExit', params: { state: 'revoked' } } },
+        },
+      },
+
+      failed: {
+        description:
+          'An error that waiting will not fix. RETRY goes back to the step that can fix it (STACK_FAILED: launch again); EDIT goes to the account ID.',
+        on: {
+          RETRY: [
+            { guard: 'isRevokeFailure', target: 'revoking', actions: 'clearError' },
+            { guard: 'isLaunchFailure', target: 'connecting.ready', actions: 'clearError' },
+            { target: 'connecting.verifying', actions: 'resumeVerification' },
+          ],
+          'STACK.LAUNCHED': {
+            guard: 'isLaunchFailure',
+            target: 'connecting.verifying',
+            actions: ['startVerification', 'emitStackLaunched'],
+          },
+          'REVOKE.CANCEL': { guard: 'isRevokeFailure', target: 'connected', actions: 'clearError' },
+          EDIT: { target: 'disconnected.editing', actions: 'resetFlow' },
+          CANCEL: { actions: { type: 'emitExit', params: { state: 'failed' } } },
+        },
+      },
+    },
+  });
+}
+
+/** The machine type, shared by every build of it. */
+export type CloudConnectMachine = ReturnType<typeof buildCloudConnectMachine>;
+
+/**
+ * The machine with stub actors (they reject): for diagrams, inspection and tests that provide
+ * their own actors. Use `createCloudConnectMachine(backend)` or `createCloudConnect` to run it.
+ */
+export const cloudConnectMachine: CloudConnectMachine = buildCloudConnectMachine();
+
+/**
+ * The machine with its actors bound to a backend through `.provide()`. The backend is never
+ * kept in context (context is persisted; functions are not).
+ *
+ * @example
+ * const actor = createActor(createCloudConnectMachine(createHttpBackend({ baseUrl: '/api/cloud-connect' })));
+ */
+export function createCloudConnectMachine(
+  backend: ConnectBackend,
+  options?: CloudConnectMachineOptions,
+): CloudConnectMachine {
+  const machine = options ? buildCloudConnectMachine(options) : cloudConnectMachine;
+  return machine.provide({
+    actors: {
+      createSession: fromPromise(({ input, signal }) => backend.createSession(input, { signal })),
+      checkConnection: fromPromise(({ input, signal }) =>
+        backend.checkConnection(input, { signal }),
+      ),
+      listBlockers: fromPromise(({ input, signal }) => backend.listBlockers(input, { signal })),
+      checkRevocation: fromPromise(({ input, signal }) =>
+        backend.checkRevocation(input, { signal }),
+      ),
+    },
+  }) as CloudConnectMachine;
+}

@@ -1,0 +1,51 @@
+import { CloudConnectError } from '../errors';
+
+/** The persisted-snapshot format. Bump it when a persisted snapshot could no longer restore. */
+export const SNAPSHOT_VERSION = 1;
+
+const NUMBER_OR_NULL = ['launchedAt', 'lastCheckAt', 'nextCheckAt', 'slowAt', 'timeoutAt'];
+
+/** A machine that can tell whether a state value exists (what `resolveState` does). */
+interface ResolvesState {
+  resolveState(config: { value: never; context: never }): unknown;
+}
+
+/**
+ * Throws `INVALID_SNAPSHOT` unless `snapshot` looks like a persisted, active snapshot of this
+ * machine at the current `SNAPSHOT_VERSION`: the machine must know its state value, and the
+ * context must have the fields the machine reads.
+ */
+export function assertSnapshot(machine: ResolvesState, snapshot: unknown): void {
+  const invalid = (why: string): never => {
+    throw new CloudConnectError('INVALID_SNAPSHOT', undefined, { cause: why });
+  };
+  if (!isRecord(snapshot)) return invalid('not an object');
+  if (snapshot.status !== 'active') return invalid('status is not "active"');
+  const context = snapshot.context;
+  if (!isRecord(context)) return invalid('no context');
+  if (context.snapshotVersion !== SNAPSHOT_VERSION) {
+    return invalid(`snapshotVersion ${String(context.snapshotVersion)} is not ${SNAPSHOT_VERSION}`);
+  }
+  if (typeof context.accountId !== 'string' || !isRecord(context.timing)) {
+    return invalid('context lacks accountId or timing');
+  }
+  if (typeof context.attempts !== 'number' || !Array.isArray(context.blockers)) {
+    return invalid('context lacks attempts or blockers');
+  }
+  for (const key of NUMBER_OR_NULL) {
+    const value = context[key];
+    if (value !== null && typeof value !== 'number') return invalid(`context.${key} is malformed`);
+  }
+  if (snapshot.children !== undefined && !isRecord(snapshot.children)) {
+    return invalid('children is not an object');
+  }
+  try {
+    machine.resolveState({ value: snapshot.value as never, context: context as never });
+  } catch (error) {
+    invalid(`unknown state value: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

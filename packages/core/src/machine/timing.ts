@@ -1,0 +1,55 @@
+import type { CloudConnectClock, CloudConnectTiming } from './cloud-connect.types';
+
+/** The defaults of DESIGN.md's timing table, in milliseconds. */
+export const DEFAULT_TIMING: Readonly<CloudConnectTiming> = Object.freeze({
+  firstCheckMs: 10_000,
+  intervalMs: 5_000,
+  backoffAfterMs: 120_000,
+  maxIntervalMs: 30_000,
+  minGapMs: 2_000,
+  slowAfterMs: 300_000,
+  timeoutMs: 1_800_000,
+  revocationIntervalMs: 5_000,
+  healthIntervalMs: 0,
+});
+
+const BACKOFF_FACTOR = 1.5;
+const JITTER = 0.2;
+
+/** Fills in the defaults; a key that is not a finite, non-negative number keeps its default. */
+export function resolveTiming(overrides?: Partial<CloudConnectTiming>): CloudConnectTiming {
+  const timing = { ...DEFAULT_TIMING };
+  for (const key of Object.keys(DEFAULT_TIMING) as (keyof CloudConnectTiming)[]) {
+    const value = overrides?.[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) timing[key] = value;
+  }
+  return timing;
+}
+
+/**
+ * The wait before the next verification check. Steady `intervalMs` until `backoffAfterMs`
+ * since launch, then `intervalMs * 1.5^backoffStep` with +-20% jitter, never above
+ * `maxIntervalMs`. A server's `retryAfterMs` is honoured as a minimum.
+ */
+export function nextCheckDelay(options: {
+  timing: CloudConnectTiming;
+  elapsedMs: number;
+  backoffStep: number;
+  random: number;
+  retryAfterMs?: number | undefined;
+}): number {
+  const { timing, elapsedMs, backoffStep, random, retryAfterMs } = options;
+  let delay = timing.intervalMs;
+  if (elapsedMs >= timing.backoffAfterMs) {
+    const grown = timing.intervalMs * BACKOFF_FACTOR ** backoffStep;
+    delay = Math.min(timing.maxIntervalMs, grown * (1 - JITTER + 2 * JITTER * random));
+  }
+  return Math.round(Math.max(delay, retryAfterMs ?? 0));
+}
+
+/** The system clock, resolving the globals at call time so fake timers apply. */
+export const systemClock: CloudConnectClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
