@@ -24,32 +24,6 @@ export {
   isErrorCode,
   isRetryableCode,
 } from './errors';
-export { defaultMessages, type MessageId, type MessageOverrides, messageFor } from './messages';
-export {
-  consoleHost,
-  DEFAULT_REGION,
-  DEFAULT_ROLE_NAME,
-  DEFAULT_STACK_NAME,
-  isPartition,
-  isS3Host,
-  type LinkErrorCode,
-  type LinkFailure,
-  PARTITION_DOMAINS,
-  PARTITIONS,
-  type Partition,
-  type PartitionResult,
-  partitionOfRegion,
-} from './partitions';
-export {
-  PERMISSION_GROUP_IDS,
-  type PermissionGroupId,
-  type PermissionListItem,
-  permissionList,
-  type RolePreset,
-} from './permission-catalog';
-export { type LinkResult, type QuickCreateUrlOptions, quickCreateUrl } from './quick-create-url';
-export { type RoleArnOptions, type RoleArnResult, roleArn } from './role-arn';
-export { type StacksConsoleUrlOptions, stacksConsoleUrl } from './stacks-console-url';
 export {
   type AccountIdRequest,
   type CheckConnectionResponse,
@@ -106,3 +80,29 @@ export {
 } from './machine/create-cloud-connect';
 export { SNAPSHOT_VERSION } from './machine/snapshot';
 export { DEFAULT_TIMING } from './machine/timing';
+export { defaultMessages, type MessageId, type MessageOverrides, messageFor } from './messages';
+export {
+  consoleHost,
+  DEFAULT_REGION,
+  DEFAULT_ROLE_NAME,
+  DEFAULT_STACK_NAME,
+  isPartition,
+  isS3Host,
+  type LinkErrorCode,
+  type LinkFailure,
+  PARTITION_DOMAINS,
+  PARTITIONS,
+  type Partition,
+  type PartitionResult,
+  partitionOfRegion,
+} from './partitions';
+export {
+  PERMISSION_GROUP_IDS,
+  type PermissionGroupId,
+  type PermissionListItem,
+  permissionList,
+  type RolePreset,
+} from './permission-catalog';
+export { type LinkResult, type QuickCreateUrlOptions, quickCreateUrl } from './quick-create-url';
+export { type RoleArnOptions, type RoleArnResult, roleArn } from './role-arn';
+export { type StacksConsoleUrlOptions, stacksConsoleUrl } from './stacks-console-url';
