@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { buildRoleTemplate } from '@porter/cloud-connect/template';
 import {
   CONSOLE_ACCOUNTS,
   CUSTOMER_ACCOUNT_ID,
@@ -24,10 +25,9 @@ import {
   type SandboxScenario,
   type SandboxTiming,
 } from './scenarios';
-import { SANDBOX_ROLE_TEMPLATE } from './served-template';
 import { verifySignature } from './sigv4';
 import { runStsAction, STS_XMLNS } from './sts';
-import type { CloudFormationTemplate } from './template-evaluator';
+import { type CloudFormationTemplate, parseTemplate } from './template-evaluator';
 
 /** Options of `startSandbox`. */
 export interface SandboxOptions {
@@ -41,7 +41,7 @@ export interface SandboxOptions {
   throttleEvery?: number;
   /** The clock that drives stack progress and credential expiry. @default the wall clock */
   clock?: SandboxClock;
-  /** The role template served at `templateUrl`. @default the Porter role template */
+  /** The role template served at `templateUrl`. @default core's `buildRoleTemplate({ preset: 'standard' })` */
   template?: CloudFormationTemplate;
   /** Request bodies larger than this are refused with 413. @default 262144 */
   maxBodyBytes?: number;
@@ -74,7 +74,8 @@ export interface Sandbox {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
-const TEMPLATE_PATH = '/templates/porter-role.json';
+const TEMPLATE_PATH = '/templates/porter-role-standard.json';
+const RESTRICTED_TEMPLATE_PATH = '/templates/porter-role-restricted.json';
 
 /**
  * Starts a local AWS (STS + CloudFormation + console pages) on 127.0.0.1 for development,
@@ -123,7 +124,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   state.addPrincipal(VENDOR_PRINCIPAL_ARN);
   state.addPrincipal(CUSTOMER_PRINCIPAL_ARN);
 
-  const template = options.template ?? SANDBOX_ROLE_TEMPLATE;
+  // Served as given (a bad override is refused at CreateStack, as CloudFormation would).
+  const templates = new Map<string, unknown>([
+    [TEMPLATE_PATH, options.template ?? buildRoleTemplate({ preset: 'standard' })],
+    [RESTRICTED_TEMPLATE_PATH, buildRoleTemplate({ preset: 'restricted' })],
+  ]);
   const server = createServer({ keepAliveTimeout: 5000 });
   const sockets = new Set<Socket>();
   let port = 0;
@@ -137,7 +142,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const local = parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost';
     if (!local || parsed.port !== String(port) || parsed.protocol !== 'http:') return undefined;
-    return parsed.pathname === TEMPLATE_PATH ? template : undefined;
+    const template = templates.get(parsed.pathname);
+    return template === undefined ? undefined : parseTemplate(template);
   };
 
   const consoleContext: ConsoleContext = {
@@ -270,7 +276,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (url.pathname === '/' && (method === 'POST' || url.searchParams.has('Action'))) {
       return handleApi(method, url, req.headers, body);
     }
-    if (url.pathname === TEMPLATE_PATH && (method === 'GET' || method === 'HEAD')) {
+    const template = templates.get(url.pathname);
+    if (template !== undefined && (method === 'GET' || method === 'HEAD')) {
       return {
         status: 200,
         headers: { 'content-type': 'application/json' },

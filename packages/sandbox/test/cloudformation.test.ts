@@ -4,6 +4,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { TEMPLATE_VERSION } from '@porter/cloud-connect/template';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock, type Sandbox, startSandbox } from '../src/index';
 import {
