@@ -1,0 +1,194 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PERMISSION_GROUP_IDS, type RolePreset } from '../src/permission-catalog';
+import { PERMISSION_GRANTS, permissionActions } from '../src/permission-grants';
+import { resolveRoleTemplate } from '../src/resolve-role-template';
+import {
+  buildRoleTemplate,
+  stringifyRoleTemplate,
+  TEMPLATE_VERSION,
+  type TemplateStatement,
+} from '../src/role-template';
+
+const PRESETS: readonly RolePreset[] = ['standard', 'restricted'];
+const statementsOf = (preset: RolePreset): TemplateStatement[] =>
+  buildRoleTemplate({ preset }).Resources.PorterManagerRole.Properties.Policies.flatMap(
+    (policy) => policy.PolicyDocument.Statement,
+  );
+const actionsOf = (statement: TemplateStatement) => [statement.Action].flat();
+
+describe('buildRoleTemplate', () => {
+  it('asks for the ExternalId with the constraints IAM puts on sts:ExternalId, and the trusted principal', () => {
+    for (const preset of PRESETS) {
+      const { Parameters } = buildRoleTemplate({ preset });
+      expect(Parameters.ExternalId).toMatchObject({
+        Type: 'String',
+        MinLength: 2,
+        MaxLength: 1224,
+        AllowedPattern: '[\\w+=,.@:/-]*',
+      });
+      expect(Parameters.TrustedPrincipalArn.Type).toBe('String');
+    }
+  });
+
+  it('creates the role porter-manager that only TrustedPrincipalArn may assume, with its ExternalId', () => {
+    for (const preset of PRESETS) {
+      const role = buildRoleTemplate({ preset }).Resources.PorterManagerRole;
+      expect(role.Type).toBe('AWS::IAM::Role');
+      expect(role.Properties.RoleName).toBe('porter-manager');
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { AWS: { Ref: 'TrustedPrincipalArn' } },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
+        },
+      ]);
+    }
+  });
+
+  it('outputs the role ARN and the template version', () => {
+    const { Outputs } = buildRoleTemplate();
+    expect(Outputs.RoleArn.Value).toEqual({ 'Fn::GetAtt': ['PorterManagerRole', 'Arn'] });
+    expect(Outputs.TemplateVersion.Value).toBe(TEMPLATE_VERSION);
+  });
+
+  it('is the standard preset unless told otherwise, and serialises to the same bytes every time', () => {
+    expect(buildRoleTemplate()).toEqual(buildRoleTemplate({ preset: 'standard' }));
+    expect(stringifyRoleTemplate(buildRoleTemplate({ preset: 'restricted' }))).toBe(
+      stringifyRoleTemplate(buildRoleTemplate({ preset: 'restricted' })),
+    );
+  });
+
+  it('writes every ARN with ${AWS::Partition} through Fn::Sub, never a fixed partition', () => {
+    for (const preset of PRESETS) {
+      const policies = JSON.stringify(
+        buildRoleTemplate({ preset }).Resources.PorterManagerRole.Properties.Policies,
+      );
+      expect(policies).not.toMatch(/arn:aws/);
+      for (const statement of statementsOf(preset)) {
+        if (statement.Resource === '*') continue;
+        for (const resource of statement.Resource as { 'Fn::Sub': string }[]) {
+          expect(resource['Fn::Sub']).toMatch(/^arn:\$\{AWS::Partition\}:[a-z0-9-]+:/);
+        }
+      }
+    }
+  });
+
+  it('grants nothing broader than its groups: no wildcard actions, no admin policies', () => {
+    for (const preset of PRESETS) {
+      const template = buildRoleTemplate({ preset });
+      expect(JSON.stringify(template)).not.toMatch(
+        /AdministratorAccess|PowerUserAccess|IAMFullAccess/,
+      );
+      expect(template.Resources.PorterManagerRole.Properties).not.toHaveProperty(
+        'ManagedPolicyArns',
+      );
+      for (const statement of statementsOf(preset)) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of actionsOf(statement)) {
+          expect(action, statement.Sid).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+        }
+      }
+    }
+  });
+
+  it('says why for every statement whose Resource is "*"', () => {
+    for (const preset of PRESETS) {
+      const template = buildRoleTemplate({ preset });
+      const reasons = template.Metadata['Porter::CloudConnect'].ResourceStarReasons;
+      const starred = statementsOf(preset).filter((s) => s.Resource === '*');
+      expect(starred.length).toBeGreaterThan(0);
+      for (const statement of starred) {
+        expect(reasons[statement.Sid ?? '']?.length ?? 0, statement.Sid).toBeGreaterThan(20);
+      }
+    }
+  });
+
+  it('is generated from the catalog: the same actions per group, each grant once', () => {
+    for (const preset of PRESETS) {
+      const template = buildRoleTemplate({ preset });
+      const groups = template.Metadata['Porter::CloudConnect'].PermissionGroups;
+      expect(Object.keys(groups)).toEqual([...PERMISSION_GROUP_IDS]);
+      const bySid = new Map(statementsOf(preset).map((s) => [s.Sid, s]));
+      expect(bySid.size).toBe(statementsOf(preset).length);
+      for (const id of PERMISSION_GROUP_IDS) {
+        const granted = new Set((groups[id] ?? []).flatMap((sid) => actionsOf(bySid.get(sid)!)));
+        expect([...granted].sort(), id).toEqual(permissionActions(id, preset).sort());
+      }
+    }
+  });
+
+  it('gives both presets the same actions; restricted narrows where they apply', () => {
+    for (const id of PERMISSION_GROUP_IDS) {
+      expect(permissionActions(id, 'restricted').sort()).toEqual(
+        permissionActions(id, 'standard').sort(),
+      );
+    }
+    // Every restricted-only grant is scoped by the name prefix or by the tag.
+    for (const grants of Object.values(PERMISSION_GRANTS)) {
+      for (const grant of grants.filter((g) => g.preset === 'restricted')) {
+        const scoped =
+          grant.resources.every((r) => r.includes('/porter-')) ||
+          JSON.stringify(grant.condition ?? {}).match(/porter-managed|ec2:CreateAction/) !== null;
+        expect(scoped, grant.sid).toBe(true);
+      }
+    }
+  });
+
+  it('fits the policy in the 10,240 characters IAM allows inline per role', () => {
+    for (const preset of PRESETS) {
+      const role = resolve(preset, 'a1', 'arn:aws-us-gov:iam::999988887777:role/porter');
+      if (!role.ok) throw new Error(role.message);
+      const size = role.role.permissionPolicies
+        .map((p) => JSON.stringify(p.document).replace(/\s/g, '').length)
+        .reduce((a, b) => a + b, 0);
+      expect(size).toBeLessThan(10_240);
+    }
+  });
+});
+
+function resolve(preset: RolePreset, externalId: string, trusted: string) {
+  return resolveRoleTemplate(buildRoleTemplate({ preset }), {
+    partition: 'aws-us-gov',
+    accountId: '111122223333',
+    region: 'us-gov-west-1',
+    parameters: { ExternalId: externalId, TrustedPrincipalArn: trusted },
+  });
+}
+
+describe('resolveRoleTemplate', () => {
+  const trusted = 'arn:aws-us-gov:iam::999988887777:role/porter';
+
+  it('puts any valid ExternalId into the trust condition unchanged, with nothing left unresolved', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[\w+=,.@:/-]{2,1224}$/), (externalId) => {
+        const result = resolve('standard', externalId, trusted);
+        if (!result.ok) throw new Error(result.message);
+        const trust = result.role.trustPolicy.Statement[0];
+        expect(trust).toMatchObject({
+          Principal: { AWS: trusted },
+          Condition: { StringEquals: { 'sts:ExternalId': externalId } },
+        });
+        expect(JSON.stringify(result.role)).not.toContain('${');
+        expect(result.role.roleArn).toBe('arn:aws-us-gov:iam::111122223333:role/porter-manager');
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('refuses what CloudFormation would refuse: a short, long or ill-formed ExternalId or principal', () => {
+    for (const externalId of ['a', 'x'.repeat(1225), 'has space', 'semi;colon', 'é2']) {
+      expect(resolve('standard', externalId, trusted)).toMatchObject({
+        ok: false,
+        code: 'invalid-parameter',
+      });
+    }
+    for (const principal of ['*', 'arn:aws:iam::*:root', 'arn:aws:iam::12345:root', 'porter']) {
+      expect(resolve('standard', 'abc', principal)).toMatchObject({
+        ok: false,
+        code: 'invalid-parameter',
+      });
+    }
+  });
+});
