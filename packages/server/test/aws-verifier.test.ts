@@ -1,5 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyAwsError } from '../src/aws-error-classification';
@@ -170,7 +170,7 @@ describe('checkConnection', () => {
 
     it('fails with EXTERNAL_ID_NOT_ENFORCED when only a wrong ExternalId is accepted too', async () => {
       aws = fakeAws();
-      aws.sts.on(AssumeRoleCommand).callsFake(async (input) => {
+      aws.sts.on(AssumeRoleCommand).callsFake(async (input: AssumeRoleCommandInput) => {
         if (input.ExternalId === undefined) throw awsError('AccessDenied', 403);
         return { Credentials: ASSUMED };
       });
@@ -181,7 +181,7 @@ describe('checkConnection', () => {
 
     it('stays pending when a probe is throttled rather than guessing', async () => {
       aws = fakeAws();
-      aws.sts.on(AssumeRoleCommand).callsFake(async (input) => {
+      aws.sts.on(AssumeRoleCommand).callsFake(async (input: AssumeRoleCommandInput) => {
         if (input.ExternalId === TARGET.externalId) return { Credentials: ASSUMED };
         throw awsError('Throttling', 400);
       });

@@ -1,10 +1,20 @@
 import {
   CloudFormationClient,
+  type CloudFormationClientResolvedConfig,
+  type ServiceInputTypes as CloudFormationInputs,
+  type ServiceOutputTypes as CloudFormationOutputs,
   DescribeStacksCommand,
   type DescribeStacksCommandOutput,
 } from '@aws-sdk/client-cloudformation';
-import { AssumeRoleCommand, type AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import {
+  AssumeRoleCommand,
+  type AssumeRoleCommandInput,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+  STSClient,
+  type STSClientResolvedConfig,
+} from '@aws-sdk/client-sts';
+import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import type { RoleTarget } from '../../src/connection-verifier';
 
 /** Credentials the fake STS hands out; a test asserts none of these strings ever leaves the server. */
@@ -24,11 +34,7 @@ export const TARGET: RoleTarget = {
 };
 
 /** An error shaped like the SDK's service exceptions. */
-export function awsError(
-  name: string,
-  status = 400,
-  extra: Record<string, unknown> = {},
-): Error & Record<string, unknown> {
+export function awsError(name: string, status = 400, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(`${name}: fake AWS error`), {
     name,
     $fault: status >= 500 ? 'server' : 'client',
@@ -51,8 +57,12 @@ export type RoleBehaviour =
   | 'no-external-id';
 
 export interface FakeAws {
-  sts: ReturnType<typeof mockClient<STSClient>>;
-  cloudFormation: ReturnType<typeof mockClient<CloudFormationClient>>;
+  sts: AwsStub<ServiceInputTypes, ServiceOutputTypes, STSClientResolvedConfig>;
+  cloudFormation: AwsStub<
+    CloudFormationInputs,
+    CloudFormationOutputs,
+    CloudFormationClientResolvedConfig
+  >;
   /** Every AssumeRole input, in order. */
   assumeRoleInputs(): AssumeRoleCommandInput[];
   restore(): void;
