@@ -17,9 +17,9 @@ import {
   type RevocationCheck,
   roleArn,
 } from '@porter/cloud-connect';
+import { TEMPLATE_VERSION } from '@porter/cloud-connect/template';
 import { type AwsErrorDetails, classifyAwsError } from './aws-error-classification';
 import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
-import { TEMPLATE_VERSION } from './core-pending';
 import { type Logger, silentLogger } from './logger';
 import { UpstreamError } from './upstream-error';
 
