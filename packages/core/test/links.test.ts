@@ -80,6 +80,44 @@ describe('quickCreateUrl', () => {
     });
   }
 
+  it('puts any region of a partition in the console host and the region query', () => {
+    const word = fc.stringMatching(/^[a-z]{3,9}$/);
+    const number = fc.integer({ min: 1, max: 99 });
+    const regions = fc.oneof(
+      fc.tuple(fc.constantFrom('eu', 'ap', 'sa'), word, number).map((r) => ['aws', r.join('-')]),
+      fc.tuple(fc.constant('us-gov'), word, number).map((r) => ['aws-us-gov', r.join('-')]),
+      fc.tuple(fc.constant('cn'), word, number).map((r) => ['aws-cn', r.join('-')]),
+    );
+    const consoles: Record<string, string> = {
+      aws: 'console.aws.amazon.com',
+      'aws-us-gov': 'console.amazonaws-us-gov.com',
+      'aws-cn': 'console.amazonaws.cn',
+    };
+    const templates: Record<string, string> = {
+      aws: 'https://s3.amazonaws.com/porter/t.json',
+      'aws-us-gov': 'https://s3.us-gov-west-1.amazonaws.com/porter/t.json',
+      'aws-cn': 'https://s3.cn-north-1.amazonaws.com.cn/porter/t.json',
+    };
+    fc.assert(
+      fc.property(
+        regions.filter(([, region]) => !/-iso[a-z]?-/.test(region ?? '')),
+        ([partition = '', region = '']) => {
+          const quickCreate = quickCreateUrl({
+            region,
+            templateUrl: templates[partition] ?? '',
+            stackName: 'PorterRole',
+            parameters: {},
+          });
+          const stacks = stacksConsoleUrl({ region, stackName: 'PorterRole' });
+          for (const link of [readBack(urlOf(quickCreate)), readBack(urlOf(stacks))]) {
+            expect(link.origin).toBe(`https://${region}.${consoles[partition]}`);
+            expect(link.search).toEqual({ region });
+          }
+        },
+      ),
+    );
+  });
+
   it('keeps an ExternalId made of + / = exactly as it was', () => {
     const link = readBack(
       urlOf(

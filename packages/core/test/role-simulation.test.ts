@@ -241,6 +241,10 @@ describe('what the restricted role may do', () => {
       }),
     ).toBe('Allowed');
     expect(await roleMay('restricted', 'ec2:DeleteVpc', vpc)).not.toBe('Allowed');
+    // A new subnet is tagged on creation, and its VPC must be one of the tagged ones.
+    const taggedVpc = { 'aws:ResourceTag/porter-managed': 'true' };
+    expect(await roleMay('restricted', 'ec2:CreateSubnet', vpc, taggedVpc)).toBe('Allowed');
+    expect(await roleMay('restricted', 'ec2:CreateSubnet', vpc)).not.toBe('Allowed');
     expect(
       await roleMay('restricted', 'ec2:CreateTags', vpc, { 'ec2:CreateAction': 'CreateVpc' }),
     ).toBe('Allowed');
