@@ -25,6 +25,8 @@ const parts = [
     stdin: DOMAIN_MODULES.map((m) => `export * from './${m}';`).join('\n'),
   },
   { name: 'core browser entry', budget: 8192, stdin: "export * from './index';" },
+  // For information: the shared message catalog's share of both parts (every package adds to it).
+  { name: 'message catalog', stdin: "export * from './messages';" },
 ];
 
 let over = false;
@@ -41,10 +43,14 @@ for (const part of parts) {
   });
   const code = result.outputFiles[0].contents;
   const gzipped = gzipSync(code, { level: 9 }).length;
-  const ok = gzipped <= part.budget;
+  const ok = part.budget === undefined || gzipped <= part.budget;
   over ||= !ok;
+  const verdict =
+    part.budget === undefined
+      ? '(no budget)'
+      : `budget ${part.budget} B  ${ok ? 'ok' : 'OVER BUDGET'}`;
   console.log(
-    `${part.name.padEnd(20)} ${String(code.length).padStart(7)} B min  ${String(gzipped).padStart(6)} B gzip  budget ${part.budget} B  ${ok ? 'ok' : 'OVER BUDGET'}`,
+    `${part.name.padEnd(20)} ${String(code.length).padStart(7)} B min  ${String(gzipped).padStart(6)} B gzip  ${verdict}`,
   );
 }
 if (over) {
