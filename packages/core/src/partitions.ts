@@ -41,6 +41,7 @@ export interface LinkFailure {
   message: string;
 }
 
+/** A region's partition, or why the region was refused. */
 export type PartitionResult = { ok: true; partition: Partition } | LinkFailure;
 
 // Two letters, one or two words, a number: us-east-1, us-gov-west-1, cn-northwest-1, ap-southeast-7.

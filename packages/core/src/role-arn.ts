@@ -12,6 +12,7 @@ export interface RoleArnOptions {
   messages?: MessageOverrides;
 }
 
+/** A role ARN, or why it could not be built. */
 export type RoleArnResult = { ok: true; arn: string } | LinkFailure;
 
 // IAM's rule for role names: 1-64 of letters, digits and _+=,.@-
