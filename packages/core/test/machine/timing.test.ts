@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TIMING, nextCheckDelay, resolveTiming } from '../../src/machine/timing';
+
+describe('timing', () => {
+  it('has the defaults of the design table', () => {
+    expect(DEFAULT_TIMING).toEqual({
+      firstCheckMs: 10_000,
+      intervalMs: 5_000,
+      backoffAfterMs: 120_000,
+      maxIntervalMs: 30_000,
+      minGapMs: 2_000,
+      slowAfterMs: 300_000,
+      timeoutMs: 1_800_000,
+      revocationIntervalMs: 5_000,
+      healthIntervalMs: 0,
+    });
+  });
+
+  it('input.timing overrides any key; nonsense keeps the default', () => {
+    expect(resolveTiming({ intervalMs: 1_000, healthIntervalMs: 60_000 })).toMatchObject({
+      intervalMs: 1_000,
+      healthIntervalMs: 60_000,
+      firstCheckMs: 10_000,
+    });
+    const nonsense = { intervalMs: -1, minGapMs: Number.NaN, timeoutMs: '5' } as never;
+    expect(resolveTiming(nonsense)).toEqual(DEFAULT_TIMING);
+  });
+
+  it('before backoffAfterMs the interval is steady; after it, within +-20% of x1.5 per step and never above the ceiling', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 2_000_000 }),
+        fc.nat({ max: 40 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (elapsedMs, backoffStep, random) => {
+          const delay = nextCheckDelay({ timing: DEFAULT_TIMING, elapsedMs, backoffStep, random });
+          if (elapsedMs < DEFAULT_TIMING.backoffAfterMs) {
+            expect(delay).toBe(DEFAULT_TIMING.intervalMs);
+            return;
+          }
+          const grown = DEFAULT_TIMING.intervalMs * 1.5 ** backoffStep;
+          expect(delay).toBeLessThanOrEqual(DEFAULT_TIMING.maxIntervalMs);
+          expect(delay).toBeGreaterThanOrEqual(
+            Math.min(grown, DEFAULT_TIMING.maxIntervalMs) * 0.8 - 1,
+          );
+          expect(delay).toBeLessThanOrEqual(grown * 1.2 + 1);
+        },
+      ),
+    );
+  });
+
+  it("a server's retryAfterMs is a floor", () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 600_000 }),
+        fc.nat({ max: 2_000_000 }),
+        (retryAfterMs, elapsedMs) => {
+          const delay = nextCheckDelay({
+            timing: DEFAULT_TIMING,
+            elapsedMs,
+            backoffStep: 0,
+            random: 0.5,
+            retryAfterMs,
+          });
+          expect(delay).toBeGreaterThanOrEqual(retryAfterMs);
+        },
+      ),
+    );
+  });
+});
