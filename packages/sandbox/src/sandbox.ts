@@ -409,7 +409,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setScenario,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // libuv releases the listening handle one loop turn after 'close': wait for it too.
+        server.close(() => setTimeout(resolve, 0));
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
       });
