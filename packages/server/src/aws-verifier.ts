@@ -216,9 +216,10 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
           message: messageFor('error.VENDOR_CREDENTIALS', undefined, options.messages),
         };
       case 'region-disabled':
+        // No code names this; VENDOR_CREDENTIALS makes RETRY verify again (STACK_FAILED would relaunch the stack).
         return {
           status: 'failed',
-          code: 'STACK_FAILED',
+          code: 'VENDOR_CREDENTIALS',
           message: messageFor(
             'server.stsRegionDisabled',
             { region: target.region, accountId: target.accountId },

@@ -178,6 +178,13 @@ export function createCloudConnectHandler(
       async (signal) => {
         const result = await verifier.checkConnection(targetOf(record), { signal });
         // Recorded once per shared call; EXTERNAL_ID_NOT_ENFORCED is `failed`, so never stored as connected.
+        if (result.status === 'failed' && result.code === 'EXTERNAL_ID_NOT_ENFORCED') {
+          // A role that stopped insisting on its ExternalId no longer counts as a connection.
+          const current = await store.findBySession(tenantId, sessionId);
+          if (current?.status === 'connected') {
+            await store.updateStatus(tenantId, sessionId, { status: 'pending', updatedAt: iso() });
+          }
+        }
         if (result.status === 'connected') {
           await store.updateStatus(tenantId, sessionId, {
             status: 'connected',

@@ -68,6 +68,25 @@ describe('createAwsVerifier with real SDK clients', () => {
     );
   });
 
+  it.each([
+    ['us-east-1', 'sts.us-east-1.amazonaws.com'],
+    ['cn-north-1', 'sts.cn-north-1.amazonaws.com.cn'],
+    ['us-gov-west-1', 'sts.us-gov-west-1.amazonaws.com'],
+  ])('calls the regional STS endpoint in %s', async (region, host) => {
+    const aws = fakeHttpAws(() => ({ status: 403, body: queryErrorXml('AccessDenied') }));
+    const verifier = createAwsVerifier({
+      region,
+      clientConfig: { credentials: VENDOR, requestHandler: aws.handler, maxAttempts: 1 },
+    });
+    await verifier.checkConnection({ ...TARGET, region });
+    expect(aws.requests[0]?.hostname).toBe(host);
+    expect(new URLSearchParams(aws.requests[0]?.body).get('RoleArn')).toMatch(
+      new RegExp(
+        `^arn:${region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'}:iam::`,
+      ),
+    );
+  });
+
   it('classifies the real SDK error for a denied AssumeRole as pending', async () => {
     const aws = fakeHttpAws(() => ({ status: 403, body: queryErrorXml('AccessDenied') }));
     const verifier = createAwsVerifier({

@@ -167,6 +167,27 @@ describe('POST /sessions/:id/check', () => {
     expect((await h.json('GET', '/connection', { tenant: 'tenant-a' })).body.connection).toBeNull();
   });
 
+  it('drops a stored connection when the role later stops enforcing its ExternalId', async () => {
+    const h = harness();
+    const session = await createSession(h);
+    h.verifier.nextConnection = async () => ({
+      status: 'connected',
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/porter-manager`,
+      verifiedAt: '2026-11-29T08:01:00.000Z',
+    });
+    await h.send('POST', `/sessions/${session.sessionId}/check`, { tenant: 'tenant-a' });
+    expect(
+      (await h.json('GET', '/connection', { tenant: 'tenant-a' })).body.connection,
+    ).not.toBeNull();
+    h.verifier.nextConnection = async () => ({
+      status: 'failed',
+      code: 'EXTERNAL_ID_NOT_ENFORCED',
+      message: 'not enforced',
+    });
+    await h.send('POST', `/sessions/${session.sessionId}/check`, { tenant: 'tenant-a' });
+    expect((await h.json('GET', '/connection', { tenant: 'tenant-a' })).body.connection).toBeNull();
+  });
+
   it('answers 502 UPSTREAM when AWS gave no verdict', async () => {
     const h = harness();
     const session = await createSession(h);
