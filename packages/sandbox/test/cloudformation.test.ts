@@ -144,6 +144,44 @@ describe('CloudFormation CreateStack and DescribeStacks', () => {
   });
 });
 
+describe('CloudFormation creation failures IAM decides', () => {
+  it('rolls back when the trusted principal does not exist, as IAM refuses the trust policy', async () => {
+    const { StackId } = await customer().send(
+      new CreateStackCommand({
+        StackName: 'PorterRole',
+        TemplateURL: sandbox.templateUrl,
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+        Parameters: [
+          { ParameterKey: 'ExternalId', ParameterValue: 'abc123' },
+          {
+            ParameterKey: 'TrustedPrincipalArn',
+            ParameterValue: 'arn:aws:iam::111122223333:user/nobody',
+          },
+        ],
+      }),
+    );
+    clock.advance(timing.stackCreateMs + timing.stackDeleteMs);
+    expect((await stackStatus())?.StackStatus).toBe('ROLLBACK_COMPLETE');
+    const { StackEvents = [] } = await customer().send(
+      new DescribeStackEventsCommand({ StackName: StackId }),
+    );
+    const failed = StackEvents.find((event) => event.ResourceStatus === 'CREATE_FAILED');
+    expect(failed?.ResourceStatusReason).toContain(
+      'Invalid principal in policy: "AWS":"arn:aws:iam::111122223333:user/nobody"',
+    );
+  });
+
+  it('rolls back a second stack that would create the same named role', async () => {
+    await createRoleStack(sandbox);
+    clock.advance(timing.stackCreateMs);
+    await createRoleStack(sandbox, { stackName: 'PorterRoleAgain' });
+    clock.advance(timing.stackCreateMs + timing.stackDeleteMs);
+    const again = await stackStatus('PorterRoleAgain');
+    expect(again?.StackStatus).toBe('ROLLBACK_COMPLETE');
+    expect((await stackStatus())?.StackStatus).toBe('CREATE_COMPLETE');
+  });
+});
+
 describe('CloudFormation DeleteStack and DescribeStackEvents', () => {
   it('deletes the stack and its role after stackDeleteMs; AssumeRole fails from then on', async () => {
     const { StackId } = await createRoleStack(sandbox);
