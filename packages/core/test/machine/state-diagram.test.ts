@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DIAGRAM_PATH, renderStateDiagram } from '../../scripts/generate-state-diagram';
+import { cloudConnectMachine } from '../../src/machine/cloud-connect.machine';
+
+describe('docs/state-machine.md', () => {
+  it('is what the generator makes from the machine definition (regenerate it when this fails)', () => {
+    const committed = readFileSync(DIAGRAM_PATH, 'utf8');
+    expect(
+      committed,
+      'Run: pnpm --filter @porter/cloud-connect exec tsx --conditions=source scripts/generate-state-diagram.ts',
+    ).toBe(renderStateDiagram());
+  });
+
+  it('shows every top-level state and every event the machine accepts', () => {
+    const diagram = renderStateDiagram();
+    for (const state of Object.keys(cloudConnectMachine.root.states)) {
+      expect(diagram).toMatch(new RegExp(`(subgraph ${state} |\\n  ${state}\\()`));
+    }
+    for (const event of [
+      'ACCOUNT_ID.SUBMIT',
+      'ACCOUNT_ID.CHANGE',
+      'EDIT',
+      'STACK.LAUNCHED',
+      'VERIFY.NOW',
+      'PAGE.VISIBLE',
+      'RETRY',
+      'CANCEL',
+      'REVOKE.START',
+      'REVOKE.RECHECK',
+      'REVOKE.STACK_DELETE_LAUNCHED',
+      'REVOKE.CANCEL',
+    ]) {
+      expect(diagram).toContain(`"${event}`);
+    }
+  });
+
+  it('describes every state', () => {
+    const rows = renderStateDiagram()
+      .split('\n')
+      .filter((line) => line.startsWith('| `'));
+    expect(rows.length).toBeGreaterThan(25);
+    for (const row of rows) {
+      const description = row.split(' | ').at(-1) ?? '';
+      expect(description.length, row).toBeGreaterThan(10);
+    }
+  });
+});
