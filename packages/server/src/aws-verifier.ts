@@ -56,15 +56,19 @@ export interface AwsVerifierClients {
 export interface AwsVerifierOptions {
   /** The default region for STS and CloudFormation; a target's own region wins. */
   region: string;
-  /** @default the partition of `region` */
+  /** The partition of role ARNs. @default the partition of each target's region */
   partition?: Partition;
   /** The role to assume when a target leaves `roleName` empty. @default 'porter-manager' */
   roleName?: string;
   /** The stack to read when a target leaves `stackName` empty. @default 'PorterRole' */
   stackName?: string;
+  /** Passed to every SDK client: `endpoint` (the sandbox), vendor `credentials`, retries. */
   clientConfig?: AwsClientConfig;
+  /** Clients to use instead of creating them (tests, custom wiring). */
   clients?: AwsVerifierClients;
+  /** Where refusals and unreadable stacks are reported; never receives credentials. */
   logger?: Logger;
+  /** Overrides for the messages of `failed` verdicts and warnings. */
   messages?: MessageOverrides;
   /** The template version the stack should report; older ones produce a warning. @default core's TEMPLATE_VERSION */
   templateVersion?: string;
@@ -92,7 +96,9 @@ type AssumeOutcome =
  *   roleName: 'porter-manager', stackName: 'PorterRole' });
  */
 export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifier {
-  const partition = options.partition ?? requirePartition(options.region);
+  // Fails at start-up for a region that is not one.
+  requirePartition(options.region);
+  const partitionOf = (region: string) => options.partition ?? requirePartition(region);
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const currentVersion = options.templateVersion ?? TEMPLATE_VERSION;
@@ -251,7 +257,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
     async checkConnection(given: RoleTarget, opts?: CallOptions): Promise<ConnectionCheck> {
       const target = withDefaults(given);
       const signal = opts?.signal;
-      const arn = roleArnOf(partition, target);
+      const arn = roleArnOf(partitionOf(target.region), target);
       const assumed = await assume(target, arn, target.externalId, signal);
       if (!assumed.ok) return outcomeOf(target, assumed.error);
 
@@ -294,7 +300,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
     async checkRevocation(given: RoleTarget, opts?: CallOptions): Promise<RevocationCheck> {
       const target = withDefaults(given);
       const signal = opts?.signal;
-      const arn = roleArnOf(partition, target);
+      const arn = roleArnOf(partitionOf(target.region), target);
       const assumed = await assume(target, arn, target.externalId, signal);
       if (assumed.ok) {
         const stack = await describeStack(target, assumed.credentials, signal);

@@ -95,7 +95,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  *   store: createSqliteStore('./cloud-connect.sqlite'),
  *   authenticate: async (request) => ({ tenantId: await tenantFromCookie(request) }),
  *   listBlockers: async ({ tenantId, accountId }) => clustersIn(tenantId, accountId),
- *   config: { templateUrl, trustedPrincipalArn, basePath: '/api/cloud-connect' },
+ *   config: { region: 'us-east-1', templateUrl, trustedPrincipalArn, basePath: '/api/cloud-connect' },
  * });
  */
 export function createCloudConnectHandler(
@@ -175,30 +175,32 @@ export function createCloudConnectHandler(
 
     const check = await connectionChecks.run(
       `${tenantId}\u0000${sessionId}`,
-      async (signal) => {
-        const result = await verifier.checkConnection(targetOf(record), { signal });
-        // Recorded once per shared call; EXTERNAL_ID_NOT_ENFORCED is `failed`, so never stored as connected.
-        if (result.status === 'failed' && result.code === 'EXTERNAL_ID_NOT_ENFORCED') {
-          // A role that stopped insisting on its ExternalId no longer counts as a connection.
-          const current = await store.findBySession(tenantId, sessionId);
-          if (current?.status === 'connected') {
-            await store.updateStatus(tenantId, sessionId, { status: 'pending', updatedAt: iso() });
-          }
-        }
-        if (result.status === 'connected') {
-          await store.updateStatus(tenantId, sessionId, {
-            status: 'connected',
-            roleArn: result.roleArn,
-            verifiedAt: result.verifiedAt,
-            updatedAt: iso(),
-          });
-        }
-        logger.debug?.('Connection checked', { tenantId, sessionId, status: result.status });
-        return result;
-      },
+      (signal) => verifyAndRecord(record, signal),
       request.signal,
     );
     return jsonResponse(200, { check });
+  }
+
+  // Runs once per shared check, so the store sees one update however many tabs asked.
+  async function verifyAndRecord(record: SessionRecord, signal: AbortSignal) {
+    const { tenantId, sessionId } = record;
+    const result = await verifier.checkConnection(targetOf(record), { signal });
+    if (result.status === 'connected') {
+      await store.updateStatus(tenantId, sessionId, {
+        status: 'connected',
+        roleArn: result.roleArn,
+        verifiedAt: result.verifiedAt,
+        updatedAt: iso(),
+      });
+    } else if (result.status === 'failed' && result.code === 'EXTERNAL_ID_NOT_ENFORCED') {
+      // A role that no longer insists on its ExternalId must not stay recorded as connected.
+      const current = await store.findBySession(tenantId, sessionId);
+      if (current?.status === 'connected') {
+        await store.updateStatus(tenantId, sessionId, { status: 'pending', updatedAt: iso() });
+      }
+    }
+    logger.debug?.('Connection checked', { tenantId, sessionId, status: result.status });
+    return result;
   }
 
   async function listTenantBlockers(tenantId: string, request: Request): Promise<Response> {

@@ -67,6 +67,12 @@ describe('checkConnection', () => {
     expect(gov).toMatchObject({ roleArn: 'arn:aws-us-gov:iam::012345678901:role/porter-manager' });
   });
 
+  it("uses each target's own partition, whatever region the verifier was made for", async () => {
+    aws = fakeAws({ role: 'ready' });
+    const check = await verifier().checkConnection({ ...TARGET, region: 'cn-northwest-1' });
+    expect(check).toMatchObject({ roleArn: 'arn:aws-cn:iam::012345678901:role/porter-manager' });
+  });
+
   it('refuses a region that is not one at creation, with a clear error', () => {
     expect(() => createAwsVerifier({ region: 'mars-1' })).toThrow(/region/i);
   });
