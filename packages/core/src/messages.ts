@@ -29,21 +29,11 @@ export const defaultMessages = {
   'error.REVOKE_BLOCKED': 'Delete these clusters in Porter before you remove its access.',
   'error.INVALID_SNAPSHOT': 'The saved connection state could not be restored.',
 
-  // Server (packages/server): answers of the HTTP handler and verdicts of the AWS verifier.
-  'server.invalidJson': 'The request body is not valid JSON.',
-  'server.invalidBody': 'The request body must be a JSON object.',
-  'server.notFound': 'There is nothing at this address.',
-  'server.sessionNotFound': 'There is no connection session with this id.',
-  'server.connectionNotFound': 'There is no connection to AWS account {accountId}.',
-  'server.methodNotAllowed': 'This address does not accept {method}. Use {allowed}.',
-  'server.payloadTooLarge': 'The request body is larger than the limit of {limit} bytes.',
-  'server.unsupportedMediaType': 'Send the request body as JSON (Content-Type: application/json).',
-  'server.upstream': 'AWS gave an answer we could not interpret. Try again in a moment.',
-  'server.internal': 'Something went wrong on our side. Try again in a moment.',
+  // Server (packages/server): what the AWS verifier's verdicts tell the user.
   'server.stsRegionDisabled':
-    'AWS STS is not activated in {region} for account {accountId}. An administrator can activate it in the IAM console under Account settings, then check again.',
+    'AWS STS is off in {region} for account {accountId}. Activate it in IAM account settings, then check again.',
   'server.templateOutdated':
-    'The {stackName} stack was created from template version {found}; the current version is {current}. Update the stack to get the latest permissions.',
+    'The {stackName} stack uses template {found}; the latest is {current}. Update the stack.',
 
   // Domain (regions, links, role ARNs) and the permission catalog's titles and descriptions.
   'region.invalid': '"{region}" is not an AWS region such as us-east-1.',

@@ -22,6 +22,7 @@ import { createSingleFlight } from './single-flight';
 import type { ConnectionStore, SessionRecord } from './stores/connection-store';
 import { UpstreamError } from './upstream-error';
 import { errorResponse, jsonResponse } from './wire-errors';
+import { type WireMessageOverrides, wireMessage } from './wire-messages';
 
 /** The handler's fixed settings: where stacks go and what the quick-create link carries. */
 export interface CloudConnectHandlerConfig {
@@ -65,7 +66,10 @@ export interface CloudConnectHandlerOptions {
   ): Promise<Blocker[]>;
   config: CloudConnectHandlerConfig;
   logger?: Logger;
+  /** Overrides for catalog messages (account ID errors, 401, 429). */
   messages?: MessageOverrides;
+  /** Overrides for the developer-facing messages of other error bodies. */
+  wireMessages?: WireMessageOverrides;
   /** The clock for timestamps and the rate limit. @default Date.now */
   now?: () => number;
 }
@@ -103,6 +107,7 @@ export function createCloudConnectHandler(
 ): CloudConnectHandler {
   const { verifier, store, config } = options;
   const messages = options.messages;
+  const wireMessages = options.wireMessages;
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const region = config.region;
@@ -125,12 +130,12 @@ export function createCloudConnectHandler(
   const revocationChecks = createSingleFlight<RevocationCheck>();
   const iso = () => new Date(now()).toISOString();
 
-  const notFound = (id: 'server.notFound' | 'server.sessionNotFound') =>
-    errorResponse('NOT_FOUND', messageFor(id, undefined, messages));
+  const notFound = (id: 'notFound' | 'sessionNotFound') =>
+    errorResponse('NOT_FOUND', wireMessage(id, undefined, wireMessages));
   const invalidAccountId = (message: string) => errorResponse('INVALID_ACCOUNT_ID', message);
 
   async function createSession(tenantId: string, request: Request): Promise<Response> {
-    const body = await readJsonObject(request, maxBodyBytes, messages);
+    const body = await readJsonObject(request, maxBodyBytes, wireMessages);
     if (!body.ok) return body.response;
     const parsed = parseAccountId(body.value.accountId, messages);
     if (!parsed.ok) return invalidAccountId(parsed.message);
@@ -168,10 +173,10 @@ export function createCloudConnectHandler(
     sessionId: string,
     request: Request,
   ): Promise<Response> {
-    const body = await readJsonObject(request, maxBodyBytes, messages);
+    const body = await readJsonObject(request, maxBodyBytes, wireMessages);
     if (!body.ok) return body.response;
     const record = await store.findBySession(tenantId, sessionId);
-    if (!record) return notFound('server.sessionNotFound');
+    if (!record) return notFound('sessionNotFound');
 
     const check = await connectionChecks.run(
       `${tenantId}\u0000${sessionId}`,
@@ -215,7 +220,7 @@ export function createCloudConnectHandler(
   }
 
   async function checkRevocation(tenantId: string, request: Request): Promise<Response> {
-    const body = await readJsonObject(request, maxBodyBytes, messages);
+    const body = await readJsonObject(request, maxBodyBytes, wireMessages);
     if (!body.ok) return body.response;
     const parsed = parseAccountId(body.value.accountId, messages);
     if (!parsed.ok) return invalidAccountId(parsed.message);
@@ -223,7 +228,7 @@ export function createCloudConnectHandler(
     if (!record) {
       return errorResponse(
         'NOT_FOUND',
-        messageFor('server.connectionNotFound', { accountId: parsed.accountId }, messages),
+        wireMessage('connectionNotFound', { accountId: parsed.accountId }, wireMessages),
       );
     }
 
@@ -267,14 +272,14 @@ export function createCloudConnectHandler(
 
   async function dispatch(request: Request): Promise<Response> {
     const route = matchRoute(basePath, request.url);
-    if (route === 'not-found') return notFound('server.notFound');
+    if (route === 'not-found') return notFound('notFound');
     if (route.method !== request.method) {
       return errorResponse(
         'METHOD_NOT_ALLOWED',
-        messageFor(
-          'server.methodNotAllowed',
+        wireMessage(
+          'methodNotAllowed',
           { method: request.method, allowed: route.method },
-          messages,
+          wireMessages,
         ),
         { allow: route.method },
       );
@@ -298,7 +303,7 @@ export function createCloudConnectHandler(
       case 'sessionCheck':
         // A malformed id cannot name any session: the same 404 as another tenant's id.
         if (!route.sessionId || !SESSION_ID.test(route.sessionId))
-          return notFound('server.sessionNotFound');
+          return notFound('sessionNotFound');
         return checkSession(tenantId, route.sessionId, request);
       case 'blockers':
         return listTenantBlockers(tenantId, request);
@@ -316,18 +321,18 @@ export function createCloudConnectHandler(
       if (request.signal.aborted) {
         // The client went away mid-check; nobody reads this answer.
         logger.debug?.('Request aborted by the client');
-        return errorResponse('INTERNAL', messageFor('server.internal', undefined, messages));
+        return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
       }
       if (error instanceof UpstreamError) {
         logger.warn?.('AWS gave an unexpected answer', {
           awsErrorName: error.awsErrorName,
           requestId: error.requestId,
         });
-        return errorResponse('UPSTREAM', messageFor('server.upstream', undefined, messages));
+        return errorResponse('UPSTREAM', wireMessage('upstream', undefined, wireMessages));
       }
       // Only the error's name is logged: messages of host callbacks may carry anything.
       logger.error?.('Cloud Connect handler failed', { errorName: nameOf(error) });
-      return errorResponse('INTERNAL', messageFor('server.internal', undefined, messages));
+      return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
     }
   };
 }

@@ -48,3 +48,8 @@ export {
   type WireErrorBody,
   type WireErrorCode,
 } from './wire-errors';
+export {
+  defaultWireMessages,
+  type WireMessageId,
+  type WireMessageOverrides,
+} from './wire-messages';

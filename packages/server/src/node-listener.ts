@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type MessageOverrides, messageFor } from '@porter/cloud-connect';
 import type { CloudConnectHandler } from './handler';
 import { DEFAULT_MAX_BODY_BYTES } from './request-body';
 import { errorResponse } from './wire-errors';
+import { type WireMessageOverrides, wireMessage } from './wire-messages';
 
 /** Options of {@link toNodeListener}. */
 export interface NodeListenerOptions {
@@ -10,7 +10,8 @@ export interface NodeListenerOptions {
   maxBodyBytes?: number;
   /** Used to build the request URL when the request has no usable Host header. @default 'localhost' */
   fallbackHost?: string;
-  messages?: MessageOverrides;
+  /** Replacements for the 413 answer's message. */
+  wireMessages?: WireMessageOverrides;
 }
 
 /** A listener for `http.createServer` (and Express, whose `req`/`res` extend Node's). */
@@ -49,7 +50,7 @@ export function toNodeListener(
         res,
         errorResponse(
           'PAYLOAD_TOO_LARGE',
-          messageFor('server.payloadTooLarge', { limit }, options.messages),
+          wireMessage('payloadTooLarge', { limit }, options.wireMessages),
           { connection: 'close' },
         ),
       );

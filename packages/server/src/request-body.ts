@@ -1,5 +1,5 @@
-import { type MessageOverrides, messageFor } from '@porter/cloud-connect';
 import { errorResponse } from './wire-errors';
+import { type WireMessageOverrides, wireMessage } from './wire-messages';
 
 /** The largest request body the handler reads, unless configured otherwise: 16 KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -19,13 +19,13 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 export async function readJsonObject(
   request: Request,
   limit: number,
-  messages?: MessageOverrides,
+  messages?: WireMessageOverrides,
 ): Promise<BodyResult> {
   const tooLarge = (): BodyResult => ({
     ok: false,
     response: errorResponse(
       'PAYLOAD_TOO_LARGE',
-      messageFor('server.payloadTooLarge', { limit }, messages),
+      wireMessage('payloadTooLarge', { limit }, messages),
     ),
   });
   const declared = Number(request.headers.get('content-length'));
@@ -38,7 +38,7 @@ export async function readJsonObject(
     bytes = read;
   } catch {
     // The client went away or sent a broken stream: answer as to malformed input.
-    return badRequest('server.invalidJson', messages);
+    return badRequest('invalidJson', messages);
   }
   if (bytes.length === 0) return { ok: true, value: {} };
 
@@ -48,7 +48,7 @@ export async function readJsonObject(
       ok: false,
       response: errorResponse(
         'UNSUPPORTED_MEDIA_TYPE',
-        messageFor('server.unsupportedMediaType', undefined, messages),
+        wireMessage('unsupportedMediaType', undefined, messages),
       ),
     };
   }
@@ -57,10 +57,10 @@ export async function readJsonObject(
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
-    return badRequest('server.invalidJson', messages);
+    return badRequest('invalidJson', messages);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return badRequest('server.invalidBody', messages);
+    return badRequest('invalidBody', messages);
   }
   return { ok: true, value: value as Record<string, unknown> };
 }
@@ -93,8 +93,11 @@ async function readCapped(
 }
 
 function badRequest(
-  id: 'server.invalidJson' | 'server.invalidBody',
-  messages: MessageOverrides | undefined,
+  id: 'invalidJson' | 'invalidBody',
+  messages: WireMessageOverrides | undefined,
 ): BodyResult {
-  return { ok: false, response: errorResponse('BAD_REQUEST', messageFor(id, undefined, messages)) };
+  return {
+    ok: false,
+    response: errorResponse('BAD_REQUEST', wireMessage(id, undefined, messages)),
+  };
 }
