@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectionStore, SessionRecord } from '../src/stores/connection-store';
 import { createMemoryStore } from '../src/stores/memory-store';
 import { createSqliteStore, SQLITE_SCHEMA_VERSION } from '../src/stores/sqlite-store';
+import { harness } from './support/handler-harness';
 
 const directory = mkdtempSync(join(tmpdir(), 'cloud-connect-store-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -173,6 +174,33 @@ describe('createSqliteStore', () => {
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
     db.close();
     expect(() => createSqliteStore(path)).toThrow(/newer version/);
+  });
+
+  it('gives two handlers sharing one file the same session for the same tenant and account', async () => {
+    const path = newFile();
+    const first = harness({ store: createSqliteStore(path) });
+    const second = harness({ store: createSqliteStore(path) });
+    const create = (h: typeof first, tenant: string, accountId: string) =>
+      h
+        .json('POST', '/sessions', { tenant, body: { accountId } })
+        .then(({ body }) => body.session as { sessionId: string; externalId: string });
+    const requests = [];
+    for (let t = 0; t < 5; t += 1) {
+      for (let a = 0; a < 5; a += 1) {
+        const accountId = String(100_000_000_000 + a);
+        requests.push(
+          create(first, `tenant-${t}`, accountId),
+          create(second, `tenant-${t}`, accountId),
+        );
+      }
+    }
+    const sessions = await Promise.all(requests);
+    for (let i = 0; i < sessions.length; i += 2) {
+      expect(sessions[i]).toEqual(sessions[i + 1]);
+    }
+    expect(new Set(sessions.map((s) => s.externalId)).size).toBe(25);
+    await first.store.close();
+    await second.store.close();
   });
 
   it('loses no session when two processes write one file at the same time', async () => {
