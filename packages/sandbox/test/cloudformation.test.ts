@@ -109,6 +109,40 @@ describe('CloudFormation CreateStack and DescribeStacks', () => {
     expect(error.message).toBe('TemplateURL must be a supported URL.');
   });
 
+  it('evaluates a TemplateBody and refuses a malformed one with a template format error', async () => {
+    const body = JSON.stringify({
+      Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+      Outputs: { Where: { Value: { 'Fn::Sub': '${AWS::Region}/${AWS::StackName}' } } },
+    });
+    await customer().send(new CreateStackCommand({ StackName: 'Plain', TemplateBody: body }));
+    clock.advance(timing.stackCreateMs);
+    expect((await stackStatus('Plain'))?.Outputs).toEqual([
+      { OutputKey: 'Where', OutputValue: 'us-east-1/Plain' },
+    ]);
+
+    const error = await rejectionOf(
+      customer().send(
+        new CreateStackCommand({ StackName: 'Broken', TemplateBody: '{"Resources": {}}' }),
+      ),
+    );
+    expect(error.name).toBe('ValidationError');
+    expect(error.message).toBe(
+      'Template format error: At least one Resources member must be defined.',
+    );
+  });
+
+  it('refuses a request body over the size limit with RequestEntityTooLarge (413)', async () => {
+    const huge = JSON.stringify({
+      Resources: { T: { Type: 'AWS::SNS::Topic' } },
+      Description: 'x'.repeat(300 * 1024),
+    });
+    const error = await rejectionOf(
+      customer().send(new CreateStackCommand({ StackName: 'Huge', TemplateBody: huge })),
+    );
+    expect(error.name).toBe('RequestEntityTooLarge');
+    expect(error.$metadata.httpStatusCode).toBe(413);
+  });
+
   it('answers DescribeStacks for an unknown stack with ValidationError', async () => {
     const error = await rejectionOf(stackStatus('Nope'));
     expect(error.name).toBe('ValidationError');

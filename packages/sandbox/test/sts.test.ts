@@ -1,6 +1,9 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock, type Sandbox, startSandbox } from '../src/index';
+import { send } from './raw-requests';
 import {
   assumeAsVendor,
   clientsFor,
@@ -51,6 +54,34 @@ describe('STS GetCallerIdentity', () => {
     expect(identity.Arn).toBe(
       `arn:aws:sts::${sandbox.customerAccountId}:assumed-role/porter-manager/cloud-connect-check`,
     );
+  });
+});
+
+describe('Query requests as GET', () => {
+  it('accepts a signed GET with the parameters in the query string, as AWS does', async () => {
+    const url = new URL(sandbox.url);
+    const signer = new SignatureV4({
+      credentials: sandbox.vendorCredentials,
+      region: 'us-east-1',
+      service: 'sts',
+      sha256: Sha256,
+    });
+    const query = { Action: 'GetCallerIdentity', Version: '2011-06-15', Note: 'a b+c/é' };
+    const signed = await signer.sign({
+      method: 'GET',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      query,
+      headers: { host: url.host },
+    });
+    const response = await send(sandbox.url, {
+      path: `/?${new URLSearchParams(query).toString().replaceAll('+', '%20')}`,
+      headers: signed.headers as Record<string, string>,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toContain(`<Arn>${sandbox.vendorPrincipalArn}</Arn>`);
   });
 });
 
