@@ -130,7 +130,10 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       isCheckConnected: ({ context }) => context.lastCheck?.status === 'connected',
       isCheckFatal: ({ context }) => isFatal(context.lastCheck),
       isHealthCheckOn: ({ context }) => context.timing.healthIntervalMs > 0,
-      isHealthy: (_, params: { check: ConnectionCheck }) => params.check.status !== 'pending',
+      // A retryable failure says nothing about the role; anything else but "connected" is a loss.
+      isHealthy: (_, params: { check: ConnectionCheck }) =>
+        params.check.status === 'connected' ||
+        (params.check.status === 'failed' && !isFatal(params.check)),
       isErrorFatal: (_, params: { error: unknown }) => isFatal(checkFromError(params.error)),
       hasBlockers: (_, params: { blockers: Blocker[] }) => params.blockers.length > 0,
       isRevoked: (_, params: { check: RevocationCheck }) => params.check.status === 'revoked',
@@ -284,7 +287,15 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       scheduleHealthCheck: assign(({ context }) => ({
         nextCheckAt: clock.now() + context.timing.healthIntervalMs,
       })),
-      assignAccessLost: assign(() => ({ error: errorInfo('ACCESS_LOST') })),
+      assignAccessLost: assign((_, params: { check: ConnectionCheck }) => ({
+        error:
+          params.check.status === 'failed'
+            ? errorInfo(params.check.code, params.check.message || undefined)
+            : errorInfo('ACCESS_LOST'),
+      })),
+      assignPopupBlocked: assign(({ event }) => ({
+        popupBlocked: event.type === 'STACK.LAUNCHED' && event.popupBlocked === true,
+      })),
       assignBlockers: assign((_, params: { blockers: Blocker[] }) => ({
         blockers: params.blockers,
         error: params.blockers.length > 0 ? errorInfo('REVOKE_BLOCKED') : null,
@@ -469,7 +480,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
               input: ({ context }) => ({ until: context.timeoutAt ?? 0 }),
               onDone: { target: 'timedOut', actions: 'assignTimedOut' },
             },
-            on: { 'STACK.LAUNCHED': { actions: 'emitStackLaunched' } },
+            on: { 'STACK.LAUNCHED': { actions: ['assignPopupBlocked', 'emitStackLaunched'] } },
             states: {
               polling: {
                 description: 'The check loop: waiting -> checking -> deciding.',
@@ -607,14 +618,21 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                   target: 'watching',
                   actions: 'clearError',
                 },
-                { target: 'accessLost', actions: 'assignAccessLost' },
+                {
+                  target: 'accessLost',
+                  actions: {
+                    type: 'assignAccessLost',
+                    params: ({ event }) => ({ check: event.output }),
+                  },
+                },
               ],
               // Not reaching the backend says nothing about the role: try again later.
               onError: { target: 'watching' },
             },
           },
           accessLost: {
-            description: 'The role can no longer be assumed (ACCESS_LOST). RETRY checks again.',
+            description:
+              'The role can no longer be assumed (ACCESS_LOST, or the verdict that needs a fix). RETRY checks again.',
             on: { RETRY: 'checking', 'VERIFY.NOW': 'checking' },
           },
         },

@@ -67,6 +67,37 @@ describe('health checks', () => {
     expect(flow.snapshot.context.error).toBeNull();
   });
 
+  it('a verdict that needs a fix shows its own code; a retryable one changes nothing', async () => {
+    const flow = startFlow({
+      input: { connection, timing: { healthIntervalMs: 60_000 } },
+      script: {
+        checkConnection: (_, n) =>
+          n === 1
+            ? { status: 'failed', code: 'NETWORK', message: 'x' }
+            : { status: 'failed', code: 'EXTERNAL_ID_NOT_ENFORCED', message: 'no external id' },
+      },
+    });
+    await tick(60_000);
+    expect(flow.snapshot.value).toEqual({ connected: 'waiting' });
+    await tick(60_000);
+    expect(flow.snapshot.value).toEqual({ connected: 'accessLost' });
+    expect(flow.snapshot.context.error).toMatchObject({
+      code: 'EXTERNAL_ID_NOT_ENFORCED',
+      message: 'no external id',
+    });
+  });
+
+  it('REVOKE.START works from accessLost', async () => {
+    const flow = startFlow({
+      input: { connection, timing: { healthIntervalMs: 60_000 } },
+      script: { checkConnection: () => PENDING },
+    });
+    await tick(60_000);
+    flow.send({ type: 'REVOKE.START' });
+    expect(flow.snapshot.value).toEqual({ revoking: 'checkingBlockers' });
+    expect(flow.snapshot.context.error).toBeNull();
+  });
+
   it('not reaching the backend is not ACCESS_LOST: it tries again next period', async () => {
     const flow = startFlow({
       input: { connection, timing: { healthIntervalMs: 60_000 } },

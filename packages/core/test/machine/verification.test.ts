@@ -30,6 +30,16 @@ describe('launching the stack', () => {
     expect(flow.snapshot.context.popupBlocked).toBe(true);
   });
 
+  it('launching again through the link after a blocked popup clears popupBlocked', async () => {
+    const flow = startFlow();
+    await toReady(flow);
+    flow.send({ type: 'STACK.LAUNCHED', popupBlocked: true });
+    flow.send({ type: 'STACK.LAUNCHED' });
+    expect(flow.snapshot.context.popupBlocked).toBe(false);
+    expect(flow.emittedTypes().filter((t) => t === 'stack.launched')).toHaveLength(2);
+    expect(flow.snapshot.context.launchedAt).toBe(T0);
+  });
+
   it('VERIFY.NOW before launching ("I already created it") checks at once', async () => {
     const flow = startFlow({ script: { checkConnection: () => CONNECTED } });
     await toReady(flow);
