@@ -153,7 +153,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       const credentials = output.Credentials;
       if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
         throw new UpstreamError('AssumeRole succeeded without returning credentials.', {
-          requestId: output.$metadata.requestId,
+          requestId: output.$metadata?.requestId,
         });
       }
       return {
