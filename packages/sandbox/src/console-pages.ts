@@ -279,3 +279,27 @@ export function consoleErrorPage(title: string, message: string, chrome: Console
     html`<h1>${title}</h1><div role="alert"><p>${message}</p></div><p><a href="${CONSOLE_PATHS.stacks}?region=${chrome.region}">Back to stacks</a></p>`,
   );
 }
+
+/** A minimal page for answers outside the console (404, a bad request target). */
+export function plainPage(title: string, message: string): string {
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
+<body><main><h1>${title}</h1><p>${message}</p></main></body></html>
+`.value;
+}
+
+/** The sandbox's front page: where the console, the template and the settings are. */
+export function sandboxIndexPage(templatePath: string): string {
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Cloud Connect sandbox</title></head>
+<body><main>
+<h1>Cloud Connect sandbox</h1>
+<p>A local AWS (STS and CloudFormation) for developing and testing Cloud Connect.</p>
+<ul>
+<li><a href="${CONSOLE_PATHS.home}?region=us-east-1">CloudFormation console</a></li>
+<li><a href="${templatePath}">Role template</a></li>
+<li><a href="/_sandbox">Sandbox settings (JSON)</a></li>
+</ul>
+</main></body></html>
+`.value;
+}

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { buildRoleTemplate } from '@porter/cloud-connect/template';
+import { buildRoleTemplate, type RoleTemplate } from '@porter/cloud-connect/template';
 import {
   CONSOLE_ACCOUNTS,
   CUSTOMER_ACCOUNT_ID,
@@ -11,13 +10,14 @@ import {
   VENDOR_CREDENTIALS,
   VENDOR_PRINCIPAL_ARN,
 } from './accounts';
+import { type AwsApiContext, handleAwsRequest, tooLargeResponse } from './aws-api';
 import { type SandboxClock, systemClock } from './clock';
 import { CloudState } from './cloud-state';
-import { CLOUDFORMATION_XMLNS, runCloudFormationAction } from './cloudformation';
 import { type ConsoleContext, handleConsoleRequest } from './console';
-import { htmlResponse, jsonResponse, type SandboxResponse, writeResponse } from './http-response';
+import { plainPage, sandboxIndexPage } from './console-pages';
+import { type ControlContext, handleControlRequest } from './control-endpoint';
+import { htmlResponse, type SandboxResponse, writeResponse } from './http-response';
 import { CredentialStore, type SandboxCredentials } from './identities';
-import { AwsError, parseQueryString, renderError, renderResponse } from './query-protocol';
 import {
   DEFAULT_SANDBOX_TIMING,
   isSandboxScenario,
@@ -25,8 +25,6 @@ import {
   type SandboxScenario,
   type SandboxTiming,
 } from './scenarios';
-import { verifySignature } from './sigv4';
-import { runStsAction, STS_XMLNS } from './sts';
 import { type CloudFormationTemplate, parseTemplate } from './template-evaluator';
 
 /** Options of `startSandbox`. */
@@ -42,7 +40,7 @@ export interface SandboxOptions {
   /** The clock that drives stack progress and credential expiry. @default the wall clock */
   clock?: SandboxClock;
   /** The role template served at `templateUrl`. @default core's `buildRoleTemplate({ preset: 'standard' })` */
-  template?: CloudFormationTemplate;
+  template?: CloudFormationTemplate | RoleTemplate;
   /** Request bodies larger than this are refused with 413. @default 262144 */
   maxBodyBytes?: number;
 }
@@ -99,7 +97,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new RangeError('throttleEvery must be an integer >= 1');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let scenario = checkScenario(options.scenario ?? 'normal');
-  let apiCalls = 0;
 
   const state = new CloudState();
   const credentials = new CredentialStore();
@@ -146,6 +143,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return template === undefined ? undefined : parseTemplate(template);
   };
 
+  let apiCalls = 0;
+  const awsContext: AwsApiContext = {
+    state,
+    credentials,
+    clock,
+    timing,
+    scenario: () => scenario,
+    isThrottled: () => ++apiCalls % throttleEvery === 0,
+    loadTemplate,
+  };
+  const controlContext: ControlContext = {
+    scenario: () => scenario,
+    setScenario: (next) => setScenario(next),
+    info: () => sandboxInfo(),
+  };
+
   const consoleContext: ConsoleContext = {
     state,
     now: () => clock.now(),
@@ -156,125 +169,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accounts: CONSOLE_ACCOUNTS,
   };
 
-  async function handleApi(
-    method: string,
-    url: URL,
-    headers: IncomingMessage['headers'],
-    body: Buffer,
-  ): Promise<SandboxResponse> {
-    const requestId = randomUUID();
-    let xmlns = STS_XMLNS;
-    const respond = (status: number, xml: string): SandboxResponse => ({
-      status,
-      headers: {
-        'content-type': 'text/xml',
-        'x-amzn-requestid': requestId,
-        date: new Date().toUTCString(),
-      },
-      body: xml,
-    });
-    try {
-      const isForm = String(headers['content-type'] ?? '')
-        .toLowerCase()
-        .startsWith('application/x-www-form-urlencoded');
-      const params = parseQueryString(
-        method === 'POST' && isForm ? body.toString('utf8') : url.search.slice(1),
-      );
-      if (params.get('Version') === '2010-05-15') xmlns = CLOUDFORMATION_XMLNS;
-      const query: Record<string, string> = {};
-      for (const [key, value] of url.searchParams) query[key] = value;
-      const caller = await verifySignature(
-        { method, path: safeDecodePath(url.pathname), query, headers, body },
-        credentials,
-        clock.now(),
-      );
-      xmlns = caller.service === 'cloudformation' ? CLOUDFORMATION_XMLNS : STS_XMLNS;
-      if (scenario === 'throttle' && ++apiCalls % throttleEvery === 0) {
-        throw new AwsError('Throttling', 'Rate exceeded');
-      }
-      const action = params.get('Action');
-      if (action === undefined || action === '') {
-        throw new AwsError('MissingAction', 'The request must contain the parameter Action.');
-      }
-      if (params.get('Version') === undefined) {
-        throw new AwsError('MissingParameter', 'The request must contain the parameter Version.');
-      }
-      const now = clock.now();
-      let result: ReturnType<typeof runStsAction>;
-      if (caller.service === 'sts') {
-        result = runStsAction(action, params, { state, credentials, caller: caller.identity, now });
-      } else if (caller.service === 'cloudformation') {
-        result = runCloudFormationAction(action, params, {
-          state,
-          caller: caller.identity,
-          region: caller.region,
-          now,
-          scenario,
-          timing,
-          loadTemplate,
-        });
-      } else {
-        throw new AwsError(
-          'InvalidAction',
-          `The sandbox does not serve the ${caller.service} service.`,
-        );
-      }
-      return respond(200, renderResponse(action, xmlns, result, requestId));
-    } catch (error) {
-      const awsError =
-        error instanceof AwsError
-          ? error
-          : new AwsError(
-              'InternalFailure',
-              'The request processing has failed because of an unknown error, exception or failure.',
-              500,
-              'Receiver',
-            );
-      if (!(error instanceof AwsError))
-        console.error('[cloud-connect-sandbox] unexpected error', error);
-      return respond(awsError.status, renderError(awsError, xmlns, requestId));
-    }
-  }
-
-  function handleControl(
-    method: string,
-    url: URL,
-    headers: IncomingMessage['headers'],
-    body: Buffer,
-  ): SandboxResponse {
-    if (url.pathname === '/_sandbox/scenario') {
-      if (method === 'GET') return jsonResponse(200, { scenario, scenarios: SANDBOX_SCENARIOS });
-      if (method !== 'POST')
-        return jsonResponse(
-          405,
-          { error: { code: 'METHOD_NOT_ALLOWED', message: 'Use GET or POST.' } },
-          { allow: 'GET, POST' },
-        );
-      const requested = scenarioFromBody(headers, body);
-      if (!isSandboxScenario(requested)) {
-        return jsonResponse(400, {
-          error: {
-            code: 'INVALID_SCENARIO',
-            message: `Unknown scenario. Use one of: ${SANDBOX_SCENARIOS.join(', ')}.`,
-          },
-        });
-      }
-      setScenario(requested);
-      return jsonResponse(200, { scenario });
-    }
-    if (url.pathname === '/_sandbox' && method === 'GET') {
-      return jsonResponse(200, sandboxInfo());
-    }
-    return jsonResponse(404, {
-      error: { code: 'NOT_FOUND', message: 'There is nothing at this address.' },
-    });
-  }
-
   async function route(req: IncomingMessage, body: Buffer): Promise<SandboxResponse> {
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      return htmlResponse(400, plainPage('Bad request', 'The request target is not a valid URL.'));
+    }
     if (url.pathname === '/' && (method === 'POST' || url.searchParams.has('Action'))) {
-      return handleApi(method, url, req.headers, body);
+      return handleAwsRequest(method, url, req.headers, body, awsContext);
     }
     const template = templates.get(url.pathname);
     if (template !== undefined && (method === 'GET' || method === 'HEAD')) {
@@ -285,17 +189,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       };
     }
     if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
-      return handleControl(method, url, req.headers, body);
+      return handleControlRequest(method, url, req.headers, body, controlContext);
     }
     const consoleResponse = handleConsoleRequest(method, url, req.headers, body, consoleContext);
     if (consoleResponse) return consoleResponse;
-    if (url.pathname === '/' && method === 'GET') {
-      return htmlResponse(200, indexPage());
+    if (url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
+      return htmlResponse(200, sandboxIndexPage(TEMPLATE_PATH));
     }
-    return htmlResponse(
-      404,
-      '<!doctype html><html lang="en"><title>Not found</title><h1>Not found</h1></html>',
-    );
+    return htmlResponse(404, plainPage('Not found', 'There is nothing at this address.'));
   }
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -311,21 +212,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     req.on('error', () => res.destroy());
     req.on('end', () => {
       if (tooLarge) {
-        const requestId = randomUUID();
-        const error = new AwsError(
-          'RequestEntityTooLarge',
-          `Request body must be at most ${maxBodyBytes} bytes.`,
-          413,
-        );
-        writeResponse(res, {
-          status: 413,
-          headers: {
-            'content-type': 'text/xml',
-            'x-amzn-requestid': requestId,
-            connection: 'close',
-          },
-          body: renderError(error, STS_XMLNS, requestId),
-        });
+        writeResponse(res, tooLargeResponse(maxBodyBytes));
         return;
       }
       route(req, Buffer.concat(chunks)).then(
@@ -333,13 +220,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           writeResponse(res, req.method === 'HEAD' ? { ...response, body: '' } : response),
         (error: unknown) => {
           console.error('[cloud-connect-sandbox] unexpected error', error);
-          writeResponse(
-            res,
-            htmlResponse(
-              500,
-              '<!doctype html><html lang="en"><title>Error</title><h1>Internal error</h1></html>',
-            ),
-          );
+          writeResponse(res, htmlResponse(500, plainPage('Internal error', 'The sandbox failed.')));
         },
       );
     });
@@ -357,10 +238,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       scenario,
       timing,
     };
-  }
-
-  function indexPage(): string {
-    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cloud Connect sandbox</title></head><body><main><h1>Cloud Connect sandbox</h1><p>A local AWS (STS and CloudFormation) for Cloud Connect.</p><ul><li><a href="/cloudformation/home?region=us-east-1">CloudFormation console</a></li><li><a href="${TEMPLATE_PATH}">Role template</a></li><li><a href="/_sandbox">Sandbox settings (JSON)</a></li></ul></main></body></html>`;
   }
 
   function origin(): string {
@@ -426,31 +303,4 @@ function checkScenario(value: unknown): SandboxScenario {
     );
   }
   return value;
-}
-
-function scenarioFromBody(headers: IncomingMessage['headers'], body: Buffer): unknown {
-  const text = body.toString('utf8');
-  if (String(headers['content-type'] ?? '').includes('json')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      return typeof parsed === 'object' && parsed !== null
-        ? (parsed as { scenario?: unknown }).scenario
-        : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  try {
-    return parseQueryString(text).get('scenario');
-  } catch {
-    return undefined;
-  }
-}
-
-function safeDecodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }
