@@ -82,7 +82,10 @@ export class HttpBackendError extends CloudConnectError {
   }
 }
 
-// Retry-After is seconds or an HTTP date; anything else, or more than an hour, is ignored.
+/**
+ * Reads a `Retry-After` header (seconds or an HTTP date) as milliseconds; anything else, or
+ * more than an hour, is `undefined`.
+ */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (value === null) return undefined;
   const text = value.trim();

@@ -132,11 +132,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       isHealthCheckOn: ({ context }) => context.timing.healthIntervalMs > 0,
       // A retryable failure says nothing about the role; anything else but "connected" is a loss.
       isHealthy: (_, params: { check: ConnectionCheck }) =>
-        params.check.status === 'connected' ||
-        (params.check.status === 'failed' && !isFatal(params.check)),
+        params.check?.status === 'connected' ||
+        (params.check?.status === 'failed' && !isFatal(params.check)),
       isErrorFatal: (_, params: { error: unknown }) => isFatal(checkFromError(params.error)),
-      hasBlockers: (_, params: { blockers: Blocker[] }) => params.blockers.length > 0,
-      isRevoked: (_, params: { check: RevocationCheck }) => params.check.status === 'revoked',
+      // Backends are the host's code: tolerate a missing answer rather than crash the actor.
+      hasBlockers: (_, params: { blockers: Blocker[] }) => (params.blockers?.length ?? 0) > 0,
+      isRevoked: (_, params: { check: RevocationCheck }) => params.check?.status === 'revoked',
       isRevocationFatal: (_, params: { check: RevocationCheck }) => isFatal(params.check),
       isLaunchFailure: ({ context }) => context.failedStep === 'launch',
       isRevokeFailure: ({ context }) => context.failedStep === 'revoke',
@@ -217,7 +218,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         enqueue.emit({ type: 'stack.launched', sessionId, popupBlocked });
         if (popupBlocked) enqueue.emit({ type: 'popup.blocked', sessionId });
       }),
-      checkSoon: assign(({ context }) => {
+      scheduleCheckSoon: assign(({ context }) => {
         const now = clock.now();
         const gapEnd =
           context.lastCheckAt === null ? now : context.lastCheckAt + context.timing.minGapMs;
@@ -289,7 +290,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       })),
       assignAccessLost: assign((_, params: { check: ConnectionCheck }) => ({
         error:
-          params.check.status === 'failed'
+          params.check?.status === 'failed'
             ? errorInfo(params.check.code, params.check.message || undefined)
             : errorInfo('ACCESS_LOST'),
       })),
@@ -466,7 +467,10 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                 target: 'verifying',
                 actions: ['startVerification', 'emitStackLaunched'],
               },
-              'VERIFY.NOW': { target: 'verifying', actions: ['startVerification', 'checkSoon'] },
+              'VERIFY.NOW': {
+                target: 'verifying',
+                actions: ['startVerification', 'scheduleCheckSoon'],
+              },
             },
           },
           verifying: {
@@ -496,8 +500,16 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                       onDone: 'checking',
                     },
                     on: {
-                      'PAGE.VISIBLE': { target: 'waiting', reenter: true, actions: 'checkSoon' },
-                      'VERIFY.NOW': { target: 'waiting', reenter: true, actions: 'checkSoon' },
+                      'PAGE.VISIBLE': {
+                        target: 'waiting',
+                        reenter: true,
+                        actions: 'scheduleCheckSoon',
+                      },
+                      'VERIFY.NOW': {
+                        target: 'waiting',
+                        reenter: true,
+                        actions: 'scheduleCheckSoon',
+                      },
                     },
                   },
                   checking: {
@@ -721,7 +733,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                 target: 'confirming',
                 actions: { type: 'scheduleRevocationCheck', params: {} },
               },
-              'VERIFY.NOW': { target: 'confirming', actions: 'checkSoon' },
+              'VERIFY.NOW': { target: 'confirming', actions: 'scheduleCheckSoon' },
             },
           },
           confirming: {
@@ -738,8 +750,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                   onDone: 'checking',
                 },
                 on: {
-                  'PAGE.VISIBLE': { target: 'waiting', reenter: true, actions: 'checkSoon' },
-                  'VERIFY.NOW': { target: 'waiting', reenter: true, actions: 'checkSoon' },
+                  'PAGE.VISIBLE': {
+                    target: 'waiting',
+                    reenter: true,
+                    actions: 'scheduleCheckSoon',
+                  },
+                  'VERIFY.NOW': { target: 'waiting', reenter: true, actions: 'scheduleCheckSoon' },
                 },
               },
               checking: {

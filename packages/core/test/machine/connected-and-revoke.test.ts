@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Blocker, Connection } from '../../src/backend';
 import { HttpBackendError } from '../../src/http-backend';
 import { ACCOUNT_ID, CONNECTED, PENDING, sessionFor } from './fake-backend';
-import { startFlow, T0, tick } from './harness';
+import { startFlow, T0, tick, toVerifying } from './harness';
 
 beforeEach(() => vi.useFakeTimers({ now: T0 }));
 afterEach(() => vi.useRealTimers());
@@ -302,5 +302,26 @@ describe('revoking', () => {
     expect(flow.snapshot.value).toBe('failed');
     flow.send({ type: 'REVOKE.CANCEL' });
     expect(flow.snapshot.value).toEqual({ connected: 'healthy' });
+  });
+
+  it('a host backend that answers nothing never puts the actor in an error status', async () => {
+    const nothing = () => undefined as never;
+    const flow = startFlow({
+      input: { connection, timing: { healthIntervalMs: 60_000 } },
+      script: { checkConnection: nothing, listBlockers: nothing, checkRevocation: nothing },
+    });
+    await tick(60_000);
+    expect(flow.snapshot.value).toEqual({ connected: 'accessLost' });
+    flow.send({ type: 'REVOKE.START' });
+    await tick();
+    flow.send({ type: 'REVOKE.STACK_DELETE_LAUNCHED' });
+    await tick(30_000);
+    expect(flow.snapshot.status).toBe('active');
+    expect(flow.snapshot.value).toEqual({ revoking: { confirming: 'waiting' } });
+    const verifying = startFlow({ script: { checkConnection: nothing } });
+    await toVerifying(verifying);
+    await tick(30_000);
+    expect(verifying.snapshot.status).toBe('active');
+    expect(verifying.count('checkConnection')).toBe(5);
   });
 });
