@@ -67,11 +67,7 @@ export function handleConsoleRequest(
     case `GET ${CONSOLE_PATHS.quickCreate}`:
       return quickCreateGet(context, chrome, form);
     case `POST ${CONSOLE_PATHS.quickCreate}`:
-      return quickCreatePost(
-        context,
-        { ...chrome, returnTo: `${CONSOLE_PATHS.quickCreate}?region=${region}` },
-        form,
-      );
+      return quickCreatePost(context, { ...chrome, returnTo: quickCreateReturnTo(form) }, form);
     case `POST ${CONSOLE_PATHS.deleteStack}`: {
       const stackId = form.get('stackId') ?? form.get('stackName');
       if (!stackId) {
@@ -98,13 +94,28 @@ export function handleConsoleRequest(
       context.signedInAccount = accountId;
       return redirectResponse(safeReturnTo(form.get('returnTo'), region));
     }
-    default:
+    default: {
+      const known = isPost || method === 'GET' || method === 'HEAD';
       return htmlResponse(
-        isPost || method === 'GET' || method === 'HEAD' ? 404 : 405,
-        consoleErrorPage('Not found', 'The console has no page at this address.', chrome),
-        isPost || method === 'GET' || method === 'HEAD' ? {} : { allow: 'GET, POST' },
+        known ? 404 : 405,
+        known
+          ? consoleErrorPage('Not found', 'The console has no page at this address.', chrome)
+          : consoleErrorPage(
+              'Method not allowed',
+              `The console does not accept ${method}.`,
+              chrome,
+            ),
+        known ? {} : { allow: 'GET, POST' },
       );
+    }
   }
+}
+
+// The quick-create page as a link with what was typed, so switching account keeps it.
+function quickCreateReturnTo(form: ReadonlyMap<string, string>): string {
+  const fields = new URLSearchParams();
+  for (const [name, value] of form) if (name !== 'acknowledge') fields.set(name, value);
+  return `${CONSOLE_PATHS.quickCreate}?${fields}`;
 }
 
 function chromeFor(context: ConsoleContext, region: string, returnTo: string): ConsoleChrome {
@@ -129,8 +140,7 @@ function readForm(headers: IncomingHttpHeaders, body: Buffer): Map<string, strin
 
 // Only console paths: a form must never redirect anywhere else.
 function safeReturnTo(value: string | undefined, region: string): string {
-  if (value?.startsWith(`${CONSOLE_PATHS.home}`) && !value.includes('//') && !value.includes('\\'))
-    return value;
+  if (value !== undefined && /^\/cloudformation\/home(?:[/?]|$)/.test(value)) return value;
   return `${CONSOLE_PATHS.stacks}?region=${region}`;
 }
 

@@ -288,6 +288,25 @@ describe('account switcher', () => {
     expect((await rejectionOf(assumeAsVendor(sandbox))).name).toBe('AccessDenied');
   });
 
+  it('keeps what was typed on the quick-create page when switching account from a refused form', async () => {
+    const page = await openInBrowser(quickCreateLink());
+    const refused = await postForm(
+      '/cloudformation/home/quickcreate',
+      formFields(page.body, '/cloudformation/home/quickcreate'),
+    );
+    const switchFields = formFields(refused.body, '/cloudformation/home/account');
+    const switched = await postForm('/cloudformation/home/account', {
+      ...switchFields,
+      accountId: '210987654321',
+    });
+    const back = await send(sandbox.consoleBaseUrl, { path: switched.headers.location as string });
+    expect(formFields(back.body, '/cloudformation/home/quickcreate')).toMatchObject({
+      stackName: 'PorterRole',
+      param_ExternalId: EXTERNAL_ID,
+    });
+    expect(back.body).toContain('Signed in as account <strong>2109-8765-4321</strong>');
+  });
+
   it('refuses an account it does not know, and a return address outside the console', async () => {
     const unknown = await postForm('/cloudformation/home/account', { accountId: '999999999999' });
     expect(unknown.status).toBe(400);
@@ -296,6 +315,11 @@ describe('account switcher', () => {
       returnTo: '//evil.example/cloudformation/home',
     });
     expect(offsite.headers.location).toBe('/cloudformation/home/stacks?region=us-east-1');
+    const lookalike = await postForm('/cloudformation/home/account', {
+      accountId: sandbox.customerAccountId,
+      returnTo: '/cloudformation/homeevil',
+    });
+    expect(lookalike.headers.location).toBe('/cloudformation/home/stacks?region=us-east-1');
   });
 });
 
