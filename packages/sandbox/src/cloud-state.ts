@@ -306,7 +306,7 @@ export class CloudState {
           accountId: stack.accountId,
           trustPolicy:
             stack.scenario === 'no-external-id'
-              ? withoutExternIdCondition(trustPolicy)
+              ? withoutExternalIdCondition(trustPolicy)
               : trustPolicy,
           maxSessionDuration: Number(resource.properties.MaxSessionDuration ?? 3600),
           createdAt: at,
@@ -444,7 +444,7 @@ function iamRefusal(message: string): string {
 }
 
 /** The trust policy as a customer who removed the ExternalId condition would leave it. */
-function withoutExternIdCondition(policy: PolicyDocument): PolicyDocument {
+function withoutExternalIdCondition(policy: PolicyDocument): PolicyDocument {
   const copy = structuredClone(policy) as { Statement?: unknown };
   const statements = Array.isArray(copy.Statement) ? copy.Statement : [copy.Statement];
   for (const statement of statements) {

@@ -50,7 +50,6 @@ export function runCloudFormationAction(
     case 'DescribeStackEvents':
       return describeStackEvents(params, context);
     case 'DeleteStack':
-      requireParam(params, 'StackName');
       context.state.deleteStack(
         context.caller.accountId,
         context.region,
