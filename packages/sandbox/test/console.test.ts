@@ -141,6 +141,27 @@ describe('quick-create page', () => {
     }
   });
 
+  it("keeps the Create button disabled until the box is ticked (the page's own script)", async () => {
+    const page = await openInBrowser(quickCreateLink());
+    const script = [...page.body.matchAll(/<script>([\s\S]*?)<\/script>/g)]
+      .map((match) => match[1] ?? '')
+      .find((source) => source.includes('acknowledge'));
+    const listeners: Array<() => void> = [];
+    const checkbox = {
+      checked: false,
+      addEventListener: (_type: string, listener: () => void) => listeners.push(listener),
+    };
+    const button = { disabled: false };
+    const elements: Record<string, object> = { acknowledge: checkbox, 'create-stack': button };
+    runInNewContext(script ?? '', {
+      document: { getElementById: (id: string) => elements[id] ?? null },
+    });
+    expect(button.disabled).toBe(true);
+    checkbox.checked = true;
+    for (const listener of listeners) listener();
+    expect(button.disabled).toBe(false);
+  });
+
   it('refuses Create until the IAM acknowledgement is ticked, server-side, creating nothing', async () => {
     const page = await openInBrowser(quickCreateLink());
     const fields = formFields(page.body, '/cloudformation/home/quickcreate');
