@@ -3,9 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SandboxClock } from './clock';
 import type { CloudState } from './cloud-state';
-import { CLOUDFORMATION_XMLNS, runCloudFormationAction } from './cloudformation';
+import {
+  CLOUDFORMATION_XMLNS,
+  cloudFormationResourceOf,
+  runCloudFormationAction,
+} from './cloudformation';
 import type { SandboxResponse } from './http-response';
-import type { CredentialStore } from './identities';
+import type { CallerIdentity, CredentialStore } from './identities';
+import { isAllowedByPolicies } from './permission-policy';
 import {
   AwsError,
   parseQueryString,
@@ -28,6 +33,8 @@ export interface AwsApiContext {
   /** Counts an authenticated call; true when the throttle scenario refuses this one. */
   isThrottled(): boolean;
   loadTemplate(url: string): CloudFormationTemplate | undefined;
+  /** Check calls made with assumed-role credentials against the role's permission policies. */
+  enforceRolePermissions: boolean;
 }
 
 /** Answers one Query-protocol request (`POST /`, or `GET /?Action=...`). Never throws. */
@@ -68,6 +75,23 @@ export async function handleAwsRequest(
       throw new AwsError('MissingParameter', 'The request must contain the parameter Version.');
     }
     const now = context.clock.now();
+    if (context.enforceRolePermissions && caller.identity.kind === 'assumed-role') {
+      const resource =
+        caller.service === 'sts'
+          ? action === 'AssumeRole'
+            ? params.get('RoleArn')
+            : undefined
+          : cloudFormationResourceOf(action, params, caller.region, caller.identity.accountId);
+      if (resource !== undefined) {
+        authorizeRoleSession(
+          context,
+          caller.identity,
+          `${caller.service}:${action}`,
+          resource,
+          caller.region,
+        );
+      }
+    }
     let result: XmlValue;
     if (caller.service === 'sts') {
       result = runStsAction(action, params, {
@@ -114,6 +138,37 @@ export function tooLargeResponse(maxBodyBytes: number): SandboxResponse {
     ...xmlResponse(413, renderError(error, STS_XMLNS, requestId), requestId),
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, connection: 'close' },
   };
+}
+
+/** Refuses a role session's call that its role's permission policies do not allow, as IAM does. */
+function authorizeRoleSession(
+  context: AwsApiContext,
+  caller: Extract<CallerIdentity, { kind: 'assumed-role' }>,
+  action: string,
+  resource: string,
+  region: string,
+): void {
+  context.state.settle(context.clock.now());
+  const role = context.state.role(caller.roleArn);
+  // A session outlives its role's deletion, but a role made again under the same name is another role.
+  const policies =
+    role && caller.userId.startsWith(`${role.roleId}:`) ? role.permissionPolicies : [];
+  const allowed = isAllowedByPolicies(policies, {
+    action,
+    resource,
+    context: {
+      'aws:PrincipalArn': caller.roleArn,
+      'aws:PrincipalAccount': caller.accountId,
+      'aws:RequestedRegion': region,
+    },
+  });
+  if (!allowed) {
+    throw new AwsError(
+      'AccessDenied',
+      `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
+      403,
+    );
+  }
 }
 
 function internalFailure(): AwsError {

@@ -82,6 +82,8 @@ export interface Role {
   roleId: string;
   accountId: string;
   trustPolicy: PolicyDocument;
+  /** Inline policies, and policies of the same stack attached to it. */
+  permissionPolicies: PolicyDocument[];
   maxSessionDuration: number;
   createdAt: number;
   /** IAM propagation: before this time, AssumeRole is refused as if the role did not exist. */
@@ -130,9 +132,9 @@ export class CloudState {
     return role && now >= role.assumableAt ? role : undefined;
   }
 
-  /** Whether a role exists at all (propagated or not). */
-  roleExists(arn: string): boolean {
-    return this.#roles.has(arn);
+  /** The role with this ARN, propagated or not. */
+  role(arn: string): Role | undefined {
+    return this.#roles.get(arn);
   }
 
   /** The stacks of an account and region, newest first, deleted ones included. */
@@ -308,6 +310,9 @@ export class CloudState {
             stack.scenario === 'no-external-id'
               ? withoutExternalIdCondition(trustPolicy)
               : trustPolicy,
+          permissionPolicies: permissionPolicySources(stack, resource).map((document) =>
+            parsePolicyDocument(document, 'permission'),
+          ),
           maxSessionDuration: Number(resource.properties.MaxSessionDuration ?? 3600),
           createdAt: at,
           assumableAt: at + propagationMs,
@@ -342,6 +347,15 @@ export class CloudState {
       let policy: PolicyDocument;
       try {
         policy = parsePolicyDocument(resource.properties.AssumeRolePolicyDocument);
+      } catch (error) {
+        const message =
+          error instanceof MalformedPolicyError ? error.message : 'Syntax errors in policy.';
+        return { logicalId: resource.logicalId, reason: iamRefusal(message) };
+      }
+      try {
+        for (const document of permissionPolicySources(stack, resource)) {
+          parsePolicyDocument(document, 'permission');
+        }
       } catch (error) {
         const message =
           error instanceof MalformedPolicyError ? error.message : 'Syntax errors in policy.';
@@ -437,6 +451,31 @@ export class CloudState {
       ...(reason !== undefined && { resourceStatusReason: reason }),
     });
   }
+}
+
+/** The permission policy documents a role of the stack gets: inline, managed and attached. */
+function permissionPolicySources(stack: Stack, role: PlannedResource): unknown[] {
+  const documents: unknown[] = [];
+  for (const policy of asList(role.properties.Policies)) {
+    documents.push((policy as { PolicyDocument?: unknown } | null)?.PolicyDocument);
+  }
+  const managedArns = new Set(asList(role.properties.ManagedPolicyArns));
+  for (const resource of stack.resources) {
+    if (resource.type === 'AWS::IAM::ManagedPolicy' && managedArns.has(resource.physicalId)) {
+      documents.push(resource.properties.PolicyDocument);
+    }
+    if (
+      resource.type === 'AWS::IAM::Policy' &&
+      asList(resource.properties.Roles).includes(role.physicalId)
+    ) {
+      documents.push(resource.properties.PolicyDocument);
+    }
+  }
+  return documents;
+}
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
 }
 
 function iamRefusal(message: string): string {

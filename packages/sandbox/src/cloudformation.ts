@@ -62,6 +62,23 @@ export function runCloudFormationAction(
   }
 }
 
+/**
+ * The resource IAM checks a CloudFormation call against: the stack's ARN pattern, or `*` for
+ * listing every stack; undefined for actions the sandbox does not serve.
+ */
+export function cloudFormationResourceOf(
+  action: string,
+  params: QueryParams,
+  region: string,
+  accountId: string,
+): string | undefined {
+  if (!(CLOUDFORMATION_ACTIONS as readonly string[]).includes(action)) return undefined;
+  const name = params.get('StackName');
+  if (name === undefined) return '*';
+  if (name.startsWith('arn:')) return name;
+  return `arn:aws:cloudformation:${region}:${accountId}:stack/${name}/*`;
+}
+
 /** Loads the template of a CreateStack request from TemplateBody or a TemplateURL the sandbox serves. */
 export function templateOf(
   body: string | undefined,

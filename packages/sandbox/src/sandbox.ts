@@ -41,6 +41,12 @@ export interface SandboxOptions {
   clock?: SandboxClock;
   /** The role template served at `templateUrl`. @default core's `buildRoleTemplate({ preset: 'standard' })` */
   template?: CloudFormationTemplate | RoleTemplate;
+  /**
+   * Check calls made with the role's temporary credentials against the role's permission
+   * policies, as IAM does (an action the template does not grant answers AccessDenied).
+   * @default false
+   */
+  enforceRolePermissions?: boolean;
   /** Request bodies larger than this are refused with 413. @default 262144 */
   maxBodyBytes?: number;
 }
@@ -152,6 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     scenario: () => scenario,
     isThrottled: () => ++apiCalls % throttleEvery === 0,
     loadTemplate,
+    enforceRolePermissions: options.enforceRolePermissions ?? false,
   };
   const controlContext: ControlContext = {
     scenario: () => scenario,

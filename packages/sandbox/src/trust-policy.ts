@@ -28,14 +28,21 @@ export class MalformedPolicyError extends Error {
   }
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A JSON value inside a policy document. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 /** A parsed policy document. */
 export type PolicyDocument = JsonObject;
 
-/** Parses a policy given as an object or a JSON string, checking the shape IAM requires. */
-export function parsePolicyDocument(document: unknown): PolicyDocument {
+/**
+ * Parses a policy given as an object or a JSON string, checking the shape IAM requires: a
+ * trust policy names principals; a permission policy must not, and names resources.
+ */
+export function parsePolicyDocument(
+  document: unknown,
+  kind: 'trust' | 'permission' = 'trust',
+): PolicyDocument {
   let value: unknown = document;
   if (typeof value === 'string') {
     try {
@@ -56,8 +63,20 @@ export function parsePolicyDocument(document: unknown): PolicyDocument {
     if (statement.Action === undefined && statement.NotAction === undefined) {
       throw new MalformedPolicyError('Policy statement must contain actions.');
     }
-    if (statement.Principal === undefined && statement.NotPrincipal === undefined) {
+    const namesPrincipal =
+      statement.Principal !== undefined || statement.NotPrincipal !== undefined;
+    if (kind === 'trust' && !namesPrincipal) {
       throw new MalformedPolicyError('Missing required field Principal.');
+    }
+    if (kind === 'permission' && namesPrincipal) {
+      throw new MalformedPolicyError('Policy document should not specify a principal.');
+    }
+    if (
+      kind === 'permission' &&
+      statement.Resource === undefined &&
+      statement.NotResource === undefined
+    ) {
+      throw new MalformedPolicyError('Policy statement must contain resources.');
     }
   }
   return value as JsonObject;
@@ -133,7 +152,8 @@ export function actionMatchesPattern(action: string, pattern: string): boolean {
   return wildcardRegExp(pattern, 'i').test(action);
 }
 
-function wildcardRegExp(pattern: string, flags: string): RegExp {
+/** An IAM wildcard pattern (`*`, `?`) as a whole-string regular expression. */
+export function wildcardRegExp(pattern: string, flags: string): RegExp {
   const source = pattern
     .split('')
     .map((char) =>
@@ -153,7 +173,11 @@ const STRING_OPERATORS: Record<string, ConditionTest> = {
   arnlike: (actual, expected) => wildcardRegExp(expected, '').test(actual),
 };
 
-function conditionsHold(condition: Json | undefined, context: TrustRequest['context']): boolean {
+/** Whether every operator of a statement's Condition block holds for the request's context keys. */
+export function conditionsHold(
+  condition: Json | undefined,
+  context: TrustRequest['context'],
+): boolean {
   if (condition === undefined) return true;
   if (!isObject(condition)) return false;
   for (const [rawOperator, block] of Object.entries(condition)) {
@@ -197,11 +221,13 @@ function contextValue(context: TrustRequest['context'], key: string): string | u
   return undefined;
 }
 
-function asArray(value: Json | undefined): Json[] {
+/** A policy field that may be one value or a list, as a list. */
+export function asArray(value: Json | undefined): Json[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
 
-function isObject(value: unknown): value is JsonObject {
+/** Whether a policy value is a JSON object. */
+export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
