@@ -20,16 +20,18 @@ import { SNAPSHOT_VERSION } from './snapshot';
 import { nextCheckDelay, resolveTiming, systemClock } from './timing';
 
 // Codes a failed session creation reports as they are; anything else is SESSION_FAILED.
-const SESSION_CODES: readonly CloudConnectErrorCode[] = [
+const SESSION_CODES: readonly unknown[] = [
   'NETWORK',
   'UNAUTHORIZED',
   'RATE_LIMITED',
   'INVALID_ACCOUNT_ID',
 ];
 
+const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
+
 /** The plain-data error for anything a backend threw; unknown errors become `fallback`. */
 export function toErrorInfo(error: unknown, fallback: CloudConnectErrorCode): ErrorInfo {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = codeOf(error);
   if (!isErrorCode(code)) return errorInfo(fallback);
   return errorInfo(code, error instanceof Error && error.message ? error.message : undefined);
 }
@@ -52,9 +54,21 @@ function checkFromError(error: unknown): ConnectionCheck {
   };
 }
 
-function isFatal(check: ConnectionCheck | RevocationCheck | null): boolean {
-  return check?.status === 'failed' && !errorInfo(check.code).retryable;
+// The error a failed check reports (its own message, else the catalog's); null for other checks.
+function failureOf(check: ConnectionCheck | RevocationCheck | null): ErrorInfo | null {
+  return check?.status === 'failed' ? errorInfo(check.code, check.message || undefined) : null;
 }
+
+// A failed check that waiting cannot fix.
+const isFatal = (check: ConnectionCheck | RevocationCheck | null) =>
+  failureOf(check)?.retryable === false;
+
+const launchedWithBlockedPopup = (event: CloudConnectEvent) =>
+  event.type === 'STACK.LAUNCHED' && event.popupBlocked === true;
+
+// The account being revoked: the connection's when the machine started on one.
+const accountOf = (context: CloudConnectContext) =>
+  context.connection?.accountId ?? context.accountId;
 
 function initialContext(input: CloudConnectInput = {}): CloudConnectContext {
   const connection = input.connection ?? null;
@@ -88,6 +102,19 @@ const missingBackend = () =>
   Promise.reject(
     new Error('No backend: create the machine with createCloudConnectMachine(backend).'),
   );
+
+// Params mappers: done and error events hand their payload to parameterized guards and actions.
+const output = <T>({ event }: { event: { output: T } }): T => event.output;
+const error = ({ event }: { event: { error: unknown } }): unknown => event.error;
+const errorAsCheck = ({ event }: { event: { error: unknown } }) => checkFromError(event.error);
+
+// Inputs of invoked actors.
+type WithContext = { context: CloudConnectContext };
+const untilNextCheck = ({ context }: WithContext) => ({ until: context.nextCheckAt ?? 0 });
+const accountInput = ({ context }: WithContext) => ({ accountId: accountOf(context) });
+
+// PAGE.VISIBLE and VERIFY.NOW while waiting: check at once, but never closer than minGapMs.
+const checkSoon = { target: 'waiting', reenter: true, actions: 'scheduleCheckSoon' } as const;
 
 /**
  * Builds the machine around a clock and a random source. The machine definition is the same
@@ -124,21 +151,18 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       hasConnection: ({ context }) => context.connection !== null,
       hasSession: ({ context }) => context.session !== null,
       isAccountIdValid: ({ context }) => parseAccountId(context.accountId).ok,
-      isAccountIdRefused: (_, params: { error: unknown }) =>
-        toErrorInfo(params.error, 'SESSION_FAILED').code === 'INVALID_ACCOUNT_ID',
+      isAccountIdRefused: (_, error: unknown) => codeOf(error) === 'INVALID_ACCOUNT_ID',
       isRateLimited: ({ context }) => context.error?.code === 'RATE_LIMITED',
       isCheckConnected: ({ context }) => context.lastCheck?.status === 'connected',
       isCheckFatal: ({ context }) => isFatal(context.lastCheck),
       isHealthCheckOn: ({ context }) => context.timing.healthIntervalMs > 0,
       // A retryable failure says nothing about the role; anything else but "connected" is a loss.
-      isHealthy: (_, params: { check: ConnectionCheck }) =>
-        params.check?.status === 'connected' ||
-        (params.check?.status === 'failed' && !isFatal(params.check)),
-      isErrorFatal: (_, params: { error: unknown }) => isFatal(checkFromError(params.error)),
+      isHealthy: (_, check: ConnectionCheck) =>
+        check?.status === 'connected' || failureOf(check)?.retryable === true,
       // Backends are the host's code: tolerate a missing answer rather than crash the actor.
-      hasBlockers: (_, params: { blockers: Blocker[] }) => (params.blockers?.length ?? 0) > 0,
-      isRevoked: (_, params: { check: RevocationCheck }) => params.check?.status === 'revoked',
-      isRevocationFatal: (_, params: { check: RevocationCheck }) => isFatal(params.check),
+      hasBlockers: (_, blockers: Blocker[]) => (blockers?.length ?? 0) > 0,
+      isRevoked: (_, check: RevocationCheck) => check?.status === 'revoked',
+      isRevocationFatal: (_, check: RevocationCheck | ConnectionCheck) => isFatal(check),
       isLaunchFailure: ({ context }) => context.failedStep === 'launch',
       isRevokeFailure: ({ context }) => context.failedStep === 'revoke',
     },
@@ -154,13 +178,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       validateAccountIdOnBlur: assign(({ context }) => {
         const parsed = parseAccountId(context.accountId);
         // Leaving an empty field is not an error yet; submitting it is.
-        if (parsed.ok || parsed.code === 'empty') return { accountIdError: null };
-        return { accountIdError: parsed.message };
+        return { accountIdError: parsed.ok || parsed.code === 'empty' ? null : parsed.message };
       }),
-      showAccountIdError: assign(({ context }, params: { error?: unknown } | undefined) => {
+      showAccountIdError: assign(({ context }, error?: unknown) => {
         const parsed = parseAccountId(context.accountId);
         const message = parsed.ok
-          ? toErrorInfo(params?.error, 'INVALID_ACCOUNT_ID').message
+          ? toErrorInfo(error, 'INVALID_ACCOUNT_ID').message
           : parsed.message;
         return { accountIdError: message, error: errorInfo('INVALID_ACCOUNT_ID', message) };
       }),
@@ -169,16 +192,11 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         return parsed.ok ? { accountId: parsed.accountId, accountIdError: null, error: null } : {};
       }),
       clearError: assign({ error: null, retryAfterMs: null, failedStep: null }),
-      assignSession: assign((_, params: { session: ConnectSession }) => ({
-        session: params.session,
+      assignSession: assign((_, session: ConnectSession) => ({ session })),
+      assignSessionError: assign((_, error: unknown) => ({
+        error: toErrorInfo(SESSION_CODES.includes(codeOf(error)) ? error : null, 'SESSION_FAILED'),
+        retryAfterMs: retryAfterOf(error),
       })),
-      assignSessionError: assign((_, params: { error: unknown }) => {
-        const info = toErrorInfo(params.error, 'SESSION_FAILED');
-        return {
-          error: SESSION_CODES.includes(info.code) ? info : errorInfo('SESSION_FAILED'),
-          retryAfterMs: retryAfterOf(params.error),
-        };
-      }),
       emitSessionCreated: emit(({ context }) => ({
         type: 'session.created' as const,
         session: context.session as ConnectSession,
@@ -194,7 +212,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
           nextCheckAt: now + context.timing.firstCheckMs,
           slowAt: null,
           timeoutAt: null,
-          popupBlocked: event.type === 'STACK.LAUNCHED' && event.popupBlocked === true,
+          popupBlocked: launchedWithBlockedPopup(event),
           error: null,
           failedStep: null,
         };
@@ -214,7 +232,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       })),
       emitStackLaunched: enqueueActions(({ context, event, enqueue }) => {
         const sessionId = context.session?.sessionId ?? '';
-        const popupBlocked = event.type === 'STACK.LAUNCHED' && event.popupBlocked === true;
+        const popupBlocked = launchedWithBlockedPopup(event);
         enqueue.emit({ type: 'stack.launched', sessionId, popupBlocked });
         if (popupBlocked) enqueue.emit({ type: 'popup.blocked', sessionId });
       }),
@@ -234,10 +252,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         sessionId: context.session?.sessionId ?? '',
         attempt: context.attempts,
       })),
-      assignCheck: assign((_, params: { check: ConnectionCheck }) => ({ lastCheck: params.check })),
-      assignCheckError: assign((_, params: { error: unknown }) => ({
-        lastCheck: checkFromError(params.error),
-      })),
+      assignCheck: assign((_, lastCheck: ConnectionCheck) => ({ lastCheck })),
       scheduleNextCheck: assign(({ context }) => {
         const now = clock.now();
         const elapsedMs = now - (context.launchedAt ?? now);
@@ -273,12 +288,8 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         connection: context.connection as NonNullable<CloudConnectContext['connection']>,
       })),
       assignCheckFailure: assign(({ context }) => {
-        const check = context.lastCheck;
-        if (check?.status !== 'failed') return {};
-        return {
-          error: errorInfo(check.code, check.message || undefined),
-          failedStep: check.code === 'STACK_FAILED' ? ('launch' as const) : ('verify' as const),
-        };
+        const error = failureOf(context.lastCheck);
+        return { error, failedStep: error?.code === 'STACK_FAILED' ? 'launch' : 'verify' };
       }),
       emitConnectionFailed: emit(({ context }) => ({
         type: 'connection.failed' as const,
@@ -288,41 +299,33 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       scheduleHealthCheck: assign(({ context }) => ({
         nextCheckAt: clock.now() + context.timing.healthIntervalMs,
       })),
-      assignAccessLost: assign((_, params: { check: ConnectionCheck }) => ({
-        error:
-          params.check?.status === 'failed'
-            ? errorInfo(params.check.code, params.check.message || undefined)
-            : errorInfo('ACCESS_LOST'),
+      assignAccessLost: assign((_, check: ConnectionCheck) => ({
+        error: failureOf(check) ?? errorInfo('ACCESS_LOST'),
       })),
       assignPopupBlocked: assign(({ event }) => ({
-        popupBlocked: event.type === 'STACK.LAUNCHED' && event.popupBlocked === true,
+        popupBlocked: launchedWithBlockedPopup(event),
       })),
-      assignBlockers: assign((_, params: { blockers: Blocker[] }) => ({
-        blockers: params.blockers,
-        error: params.blockers.length > 0 ? errorInfo('REVOKE_BLOCKED') : null,
+      assignBlockers: assign((_, blockers: Blocker[]) => ({
+        blockers,
+        error: blockers.length > 0 ? errorInfo('REVOKE_BLOCKED') : null,
       })),
-      assignRevokeError: assign((_, params: { error: unknown }) => ({
-        error: toErrorInfo(params.error, 'NETWORK'),
-      })),
+      assignRevokeError: assign((_, error: unknown) => ({ error: toErrorInfo(error, 'NETWORK') })),
       emitRevokeBlocked: emit(({ context }) => ({
         type: 'revoke.blocked' as const,
         blockers: context.blockers,
       })),
-      scheduleRevocationCheck: assign(({ context }, params: { error?: unknown } | undefined) => ({
+      scheduleRevocationCheck: assign(({ context }, error?: unknown) => ({
         nextCheckAt:
-          clock.now() +
-          Math.max(context.timing.revocationIntervalMs, retryAfterOf(params?.error) ?? 0),
+          clock.now() + Math.max(context.timing.revocationIntervalMs, retryAfterOf(error) ?? 0),
       })),
       countRevocationCheck: assign({ lastCheckAt: () => clock.now() }),
-      assignRevocationCheck: assign((_, params: { check: RevocationCheck }) => ({
-        lastRevocationCheck: params.check,
+      assignRevocationCheck: assign((_, lastRevocationCheck: RevocationCheck) => ({
+        lastRevocationCheck,
       })),
-      assignRevocationFailure: assign((_, params: { check?: RevocationCheck; error?: unknown }) => {
-        const check = params.check ?? checkFromError(params.error);
-        const error =
-          check.status === 'failed' ? errorInfo(check.code, check.message || undefined) : null;
-        return { error, failedStep: 'revoke' as const };
-      }),
+      assignRevocationFailure: assign((_, check: RevocationCheck | ConnectionCheck) => ({
+        error: failureOf(check),
+        failedStep: 'revoke' as const,
+      })),
       markRevoked: assign({
         connection: null,
         blockers: [],
@@ -332,7 +335,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       }),
       emitRevoked: emit(({ context }) => ({
         type: 'revoked' as const,
-        accountId: context.connection?.accountId ?? context.accountId,
+        accountId: accountOf(context),
       })),
       clearRevocation: assign({ blockers: [], error: null, lastRevocationCheck: null }),
       resetFlow: assign(({ context }) => ({
@@ -340,10 +343,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         timing: context.timing,
         region: context.region,
       })),
-      emitExit: emit((_, params: { state: CloudConnectState }) => ({
-        type: 'exit' as const,
-        state: params.state,
-      })),
+      emitExit: emit((_, state: CloudConnectState) => ({ type: 'exit' as const, state })),
     },
     delays: {
       // Losing this wait on a restore is harmless: the state still accepts RETRY.
@@ -362,7 +362,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         on: {
           CANCEL: {
             target: '.editing',
-            actions: { type: 'emitExit', params: { state: 'disconnected' } },
+            actions: { type: 'emitExit', params: 'disconnected' },
           },
         },
         states: {
@@ -378,7 +378,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                   target: 'creatingSession',
                   actions: 'normalizeAccountId',
                 },
-                { actions: { type: 'showAccountIdError', params: {} } },
+                { actions: 'showAccountIdError' },
               ],
             },
           },
@@ -393,28 +393,25 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
               input: ({ context }) => ({ accountId: context.accountId }),
               onDone: {
                 target: '#cloudConnect.connecting',
-                actions: [
-                  { type: 'assignSession', params: ({ event }) => ({ session: event.output }) },
-                  'emitSessionCreated',
-                ],
+                actions: [{ type: 'assignSession', params: output }, 'emitSessionCreated'],
               },
               onError: [
                 {
                   guard: {
                     type: 'isAccountIdRefused',
-                    params: ({ event }) => ({ error: event.error }),
+                    params: error,
                   },
                   target: 'editing',
                   actions: {
                     type: 'showAccountIdError',
-                    params: ({ event }) => ({ error: event.error }),
+                    params: error,
                   },
                 },
                 {
                   target: 'sessionFailed',
                   actions: {
                     type: 'assignSessionError',
-                    params: ({ event }) => ({ error: event.error }),
+                    params: error,
                   },
                 },
               ],
@@ -436,7 +433,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                   target: 'creatingSession',
                   actions: 'normalizeAccountId',
                 },
-                { target: 'editing', actions: { type: 'showAccountIdError', params: {} } },
+                { target: 'editing', actions: 'showAccountIdError' },
               ],
               'ACCOUNT_ID.CHANGE': {
                 target: 'editing',
@@ -456,7 +453,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
           EDIT: { target: 'disconnected.editing', actions: 'resetFlow' },
           CANCEL: {
             target: 'disconnected.editing',
-            actions: ['resetFlow', { type: 'emitExit', params: { state: 'connecting' } }],
+            actions: ['resetFlow', { type: 'emitExit', params: 'connecting' }],
           },
         },
         states: {
@@ -496,20 +493,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                     invoke: {
                       id: 'nextCheck',
                       src: 'wait',
-                      input: ({ context }) => ({ until: context.nextCheckAt ?? 0 }),
+                      input: untilNextCheck,
                       onDone: 'checking',
                     },
                     on: {
-                      'PAGE.VISIBLE': {
-                        target: 'waiting',
-                        reenter: true,
-                        actions: 'scheduleCheckSoon',
-                      },
-                      'VERIFY.NOW': {
-                        target: 'waiting',
-                        reenter: true,
-                        actions: 'scheduleCheckSoon',
-                      },
+                      'PAGE.VISIBLE': checkSoon,
+                      'VERIFY.NOW': checkSoon,
                     },
                   },
                   checking: {
@@ -524,15 +513,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                         target: 'deciding',
                         actions: {
                           type: 'assignCheck',
-                          params: ({ event }) => ({ check: event.output }),
+                          params: output,
                         },
                       },
                       onError: {
                         target: 'deciding',
-                        actions: {
-                          type: 'assignCheckError',
-                          params: ({ event }) => ({ error: event.error }),
-                        },
+                        actions: { type: 'assignCheck', params: errorAsCheck },
                       },
                     },
                   },
@@ -597,7 +583,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         initial: 'watching',
         on: {
           'REVOKE.START': { target: 'revoking', actions: 'clearError' },
-          CANCEL: { actions: { type: 'emitExit', params: { state: 'connected' } } },
+          CANCEL: { actions: { type: 'emitExit', params: 'connected' } },
         },
         states: {
           watching: {
@@ -613,7 +599,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             invoke: {
               id: 'nextHealthCheck',
               src: 'wait',
-              input: ({ context }) => ({ until: context.nextCheckAt ?? 0 }),
+              input: untilNextCheck,
               onDone: 'checking',
             },
           },
@@ -626,7 +612,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
               input: ({ context }) => ({ sessionId: context.connection?.sessionId ?? '' }),
               onDone: [
                 {
-                  guard: { type: 'isHealthy', params: ({ event }) => ({ check: event.output }) },
+                  guard: { type: 'isHealthy', params: output },
                   target: 'watching',
                   actions: 'clearError',
                 },
@@ -634,7 +620,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                   target: 'accessLost',
                   actions: {
                     type: 'assignAccessLost',
-                    params: ({ event }) => ({ check: event.output }),
+                    params: output,
                   },
                 },
               ],
@@ -658,7 +644,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
           'REVOKE.CANCEL': { target: 'connected', actions: 'clearRevocation' },
           CANCEL: {
             target: 'connected',
-            actions: ['clearRevocation', { type: 'emitExit', params: { state: 'revoking' } }],
+            actions: ['clearRevocation', { type: 'emitExit', params: 'revoking' }],
           },
         },
         states: {
@@ -668,20 +654,15 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             invoke: {
               id: 'listBlockers',
               src: 'listBlockers',
-              input: ({ context }) => ({
-                accountId: context.connection?.accountId ?? context.accountId,
-              }),
+              input: accountInput,
               onDone: [
                 {
                   guard: {
                     type: 'hasBlockers',
-                    params: ({ event }) => ({ blockers: event.output }),
+                    params: output,
                   },
                   target: 'blocked',
-                  actions: [
-                    { type: 'assignBlockers', params: ({ event }) => ({ blockers: event.output }) },
-                    'emitRevokeBlocked',
-                  ],
+                  actions: [{ type: 'assignBlockers', params: output }, 'emitRevokeBlocked'],
                 },
                 { guard: 'hasSession', target: 'deletingStack', actions: 'clearRevocation' },
                 { target: 'loadingLink', actions: 'clearRevocation' },
@@ -690,7 +671,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                 target: 'blockersUnknown',
                 actions: {
                   type: 'assignRevokeError',
-                  params: ({ event }) => ({ error: event.error }),
+                  params: error,
                 },
               },
             },
@@ -711,14 +692,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             invoke: {
               id: 'loadSession',
               src: 'createSession',
-              input: ({ context }) => ({
-                accountId: context.connection?.accountId ?? context.accountId,
-              }),
+              input: accountInput,
               onDone: {
                 target: 'deletingStack',
                 actions: {
                   type: 'assignSession',
-                  params: ({ event }) => ({ session: event.output }),
+                  params: output,
                 },
               },
               // Without the link the user can still delete the stack in the console.
@@ -731,7 +710,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             on: {
               'REVOKE.STACK_DELETE_LAUNCHED': {
                 target: 'confirming',
-                actions: { type: 'scheduleRevocationCheck', params: {} },
+                actions: 'scheduleRevocationCheck',
               },
               'VERIFY.NOW': { target: 'confirming', actions: 'scheduleCheckSoon' },
             },
@@ -746,16 +725,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                 invoke: {
                   id: 'nextRevocationCheck',
                   src: 'wait',
-                  input: ({ context }) => ({ until: context.nextCheckAt ?? 0 }),
+                  input: untilNextCheck,
                   onDone: 'checking',
                 },
                 on: {
-                  'PAGE.VISIBLE': {
-                    target: 'waiting',
-                    reenter: true,
-                    actions: 'scheduleCheckSoon',
-                  },
-                  'VERIFY.NOW': { target: 'waiting', reenter: true, actions: 'scheduleCheckSoon' },
+                  'PAGE.VISIBLE': checkSoon,
+                  'VERIFY.NOW': checkSoon,
                 },
               },
               checking: {
@@ -765,14 +740,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                 invoke: {
                   id: 'checkRevocation',
                   src: 'checkRevocation',
-                  input: ({ context }) => ({
-                    accountId: context.connection?.accountId ?? context.accountId,
-                  }),
+                  input: accountInput,
                   onDone: [
                     {
                       guard: {
                         type: 'isRevoked',
-                        params: ({ event }) => ({ check: event.output }),
+                        params: output,
                       },
                       target: '#cloudConnect.revoked',
                       actions: ['emitRevoked', 'markRevoked'],
@@ -780,13 +753,13 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                     {
                       guard: {
                         type: 'isRevocationFatal',
-                        params: ({ event }) => ({ check: event.output }),
+                        params: output,
                       },
                       target: '#cloudConnect.failed',
                       actions: [
                         {
                           type: 'assignRevocationFailure',
-                          params: ({ event }) => ({ check: event.output }),
+                          params: output,
                         },
                         'emitConnectionFailed',
                       ],
@@ -796,23 +769,20 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                       actions: [
                         {
                           type: 'assignRevocationCheck',
-                          params: ({ event }) => ({ check: event.output }),
+                          params: output,
                         },
-                        { type: 'scheduleRevocationCheck', params: {} },
+                        'scheduleRevocationCheck',
                       ],
                     },
                   ],
                   onError: [
                     {
-                      guard: {
-                        type: 'isErrorFatal',
-                        params: ({ event }) => ({ error: event.error }),
-                      },
+                      guard: { type: 'isRevocationFatal', params: errorAsCheck },
                       target: '#cloudConnect.failed',
                       actions: [
                         {
                           type: 'assignRevocationFailure',
-                          params: ({ event }) => ({ error: event.error }),
+                          params: errorAsCheck,
                         },
                         'emitConnectionFailed',
                       ],
@@ -821,7 +791,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                       target: 'waiting',
                       actions: {
                         type: 'scheduleRevocationCheck',
-                        params: ({ event }) => ({ error: event.error }),
+                        params: error,
                       },
                     },
                   ],
@@ -836,7 +806,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         description: 'Access is removed and confirmed. EDIT starts over.',
         on: {
           EDIT: { target: 'disconnected.editing', actions: 'resetFlow' },
-          CANCEL: { actions: { type: 'emitExit', params: { state: 'revoked' } } },
+          CANCEL: { actions: { type: 'emitExit', params: 'revoked' } },
         },
       },
 
@@ -856,7 +826,7 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
           },
           'REVOKE.CANCEL': { guard: 'isRevokeFailure', target: 'connected', actions: 'clearError' },
           EDIT: { target: 'disconnected.editing', actions: 'resetFlow' },
-          CANCEL: { actions: { type: 'emitExit', params: { state: 'failed' } } },
+          CANCEL: { actions: { type: 'emitExit', params: 'failed' } },
         },
       },
     },
