@@ -162,21 +162,22 @@ export type LinkProps = PartAttributes & {
   onAuxClick(): void;
 };
 
-const SUBSTATE_STEPS: Record<string, CloudConnectStep> = {
-  accessLost: 'accessLost',
-  checkingBlockers: 'checkingBlockers',
-  blockersUnknown: 'blockersUnknown',
-  blocked: 'blocked',
-  loadingLink: 'loadingLink',
-  deletingStack: 'deletingStack',
-  confirming: 'confirming',
-  editing: 'editing',
-  creatingSession: 'creatingSession',
-  sessionFailed: 'sessionFailed',
-  ready: 'ready',
-  verifying: 'verifying',
-  timedOut: 'timedOut',
-};
+// Substates a UI shows differently; any other substate shows as its top-level state.
+const SUBSTATE_STEPS: readonly string[] = [
+  'editing',
+  'creatingSession',
+  'sessionFailed',
+  'ready',
+  'verifying',
+  'timedOut',
+  'accessLost',
+  'checkingBlockers',
+  'blockersUnknown',
+  'blocked',
+  'loadingLink',
+  'deletingStack',
+  'confirming',
+];
 
 /** The top-level state and the step of a snapshot's state value. */
 export function stepOf(value: CloudConnectSnapshot['value']): {
@@ -187,22 +188,27 @@ export function stepOf(value: CloudConnectSnapshot['value']): {
   const state = Object.keys(value)[0] as CloudConnectState;
   const inner = (value as Record<string, unknown>)[state];
   const sub = typeof inner === 'string' ? inner : Object.keys(inner as object)[0];
-  return { state, step: SUBSTATE_STEPS[sub ?? ''] ?? (state as CloudConnectStep) };
+  return {
+    state,
+    step: (SUBSTATE_STEPS.includes(sub as string) ? sub : state) as CloudConnectStep,
+  };
 }
 
-// Status lines of the steps that have their own; the others show their error.
-const STATUS_IDS: Partial<Record<CloudConnectStep, MessageId>> = {
-  editing: 'status.editing',
-  creatingSession: 'status.creatingSession',
-  ready: 'status.ready',
-  verifying: 'status.verifying',
-  connected: 'status.connected',
-  checkingBlockers: 'status.checkingBlockers',
-  loadingLink: 'status.checkingBlockers',
-  deletingStack: 'status.deletingStack',
-  confirming: 'status.confirming',
-  revoked: 'status.revoked',
-};
+// Steps with a status line of their own (`status.<step>`); the others show their error.
+const STATUS_STEPS: readonly CloudConnectStep[] = [
+  'editing',
+  'creatingSession',
+  'ready',
+  'verifying',
+  'connected',
+  'checkingBlockers',
+  'deletingStack',
+  'confirming',
+  'revoked',
+];
+
+// Events that carry nothing but their type: what buttons and the plain methods send.
+type SimpleEventType = Exclude<CloudConnectEvent['type'], 'ACCOUNT_ID.CHANGE'>;
 
 /**
  * The framework-free view API (zag style): derive everything a UI needs from a snapshot, and
@@ -237,30 +243,37 @@ export function connect(
   const quickCreateUrl = showsLaunchLink ? (session?.quickCreateUrl ?? null) : null;
   const stacksConsoleUrl = session?.stacksConsoleUrl ?? null;
 
-  const statusId = isSlow ? 'status.slow' : STATUS_IDS[step];
+  // Loading the link for an existing connection reads like checking blockers to the user.
+  const statusStep = step === 'loadingLink' ? 'checkingBlockers' : step;
+  const statusId: MessageId | undefined = isSlow
+    ? 'status.slow'
+    : STATUS_STEPS.includes(statusStep)
+      ? (`status.${statusStep}` as MessageId)
+      : undefined;
   const statusMessage = statusId
     ? messageFor(statusId, { accountId }, messages)
     : (error?.message ?? '');
 
+  const sends = (type: SimpleEventType) => () => send({ type });
   const part = (name: string): PartAttributes => ({
     'data-scope': 'cloud-connect',
     'data-part': name,
     'data-state': step,
   });
-  const button = (name: string, event: CloudConnectEvent): ButtonProps => ({
+  const button = (name: string, type: SimpleEventType): ButtonProps => ({
     ...part(name),
     type: 'button',
-    disabled: !snapshot.can(event),
-    onClick: () => send(event),
+    disabled: !snapshot.can({ type }),
+    onClick: sends(type),
   });
   const link = (
     name: string,
     id: string,
     href: string | null,
-    event: CloudConnectEvent,
+    type: 'STACK.LAUNCHED' | 'REVOKE.STACK_DELETE_LAUNCHED',
   ): LinkProps => {
     const onClick = () => {
-      if (href) send(event);
+      if (href) send({ type });
     };
     return {
       ...part(name),
@@ -306,14 +319,14 @@ export function connect(
     statusMessage,
 
     setAccountId: (value) => send({ type: 'ACCOUNT_ID.CHANGE', value }),
-    submit: () => send({ type: 'ACCOUNT_ID.SUBMIT' }),
-    verifyNow: () => send({ type: 'VERIFY.NOW' }),
-    retry: () => send({ type: 'RETRY' }),
-    edit: () => send({ type: 'EDIT' }),
-    cancel: () => send({ type: 'CANCEL' }),
-    startRevoke: () => send({ type: 'REVOKE.START' }),
-    recheckBlockers: () => send({ type: 'REVOKE.RECHECK' }),
-    cancelRevoke: () => send({ type: 'REVOKE.CANCEL' }),
+    submit: sends('ACCOUNT_ID.SUBMIT'),
+    verifyNow: sends('VERIFY.NOW'),
+    retry: sends('RETRY'),
+    edit: sends('EDIT'),
+    cancel: sends('CANCEL'),
+    startRevoke: sends('REVOKE.START'),
+    recheckBlockers: sends('REVOKE.RECHECK'),
+    cancelRevoke: sends('REVOKE.CANCEL'),
     launchInPopup(open) {
       if (!quickCreateUrl) return false;
       // Not 'noopener' in the features: with it, window.open always returns null.
@@ -345,7 +358,7 @@ export function connect(
       'aria-invalid': accountIdError !== null,
       'aria-describedby': accountIdError === null ? undefined : ids.error,
       onChange: (event) => send({ type: 'ACCOUNT_ID.CHANGE', value: event.currentTarget.value }),
-      onBlur: () => send({ type: 'ACCOUNT_ID.BLUR' }),
+      onBlur: sends('ACCOUNT_ID.BLUR'),
     }),
     getAccountIdErrorProps: () => ({
       ...part('account-id-error'),
@@ -353,13 +366,12 @@ export function connect(
       hidden: accountIdError === null,
     }),
     getSubmitButtonProps: () => ({
-      ...button('submit', { type: 'ACCOUNT_ID.SUBMIT' }),
+      ...button('submit', 'ACCOUNT_ID.SUBMIT'),
       type: 'submit',
       disabled: !isEditing,
       'aria-busy': isCreatingSession,
     }),
-    getLaunchLinkProps: () =>
-      link('launch-link', ids.launchLink, quickCreateUrl, { type: 'STACK.LAUNCHED' }),
+    getLaunchLinkProps: () => link('launch-link', ids.launchLink, quickCreateUrl, 'STACK.LAUNCHED'),
     getStatusProps: () => ({
       ...part('status'),
       id: ids.status,
@@ -368,27 +380,30 @@ export function connect(
       'aria-atomic': true,
     }),
     getVerifyButtonProps: () => ({
-      ...button('verify-button', { type: 'VERIFY.NOW' }),
+      ...button('verify-button', 'VERIFY.NOW'),
       'aria-busy': isChecking,
     }),
-    getRetryButtonProps: () => button('retry-button', { type: 'RETRY' }),
-    getEditButtonProps: () => button('edit-button', { type: 'EDIT' }),
-    getCancelButtonProps: () => button('cancel-button', { type: 'CANCEL' }),
-    getRevokeButtonProps: () => button('revoke-button', { type: 'REVOKE.START' }),
+    getRetryButtonProps: () => button('retry-button', 'RETRY'),
+    getEditButtonProps: () => button('edit-button', 'EDIT'),
+    getCancelButtonProps: () => button('cancel-button', 'CANCEL'),
+    getRevokeButtonProps: () => button('revoke-button', 'REVOKE.START'),
     getRecheckBlockersButtonProps: () => ({
-      ...button('recheck-button', { type: 'REVOKE.RECHECK' }),
+      ...button('recheck-button', 'REVOKE.RECHECK'),
       'aria-busy': step === 'checkingBlockers',
     }),
-    getCancelRevokeButtonProps: () => button('cancel-revoke-button', { type: 'REVOKE.CANCEL' }),
+    getCancelRevokeButtonProps: () => button('cancel-revoke-button', 'REVOKE.CANCEL'),
     getBlockerListProps: () => ({
       ...part('blocker-list'),
       id: ids.blockers,
       hidden: context.blockers.length === 0,
     }),
     getStacksConsoleLinkProps: () =>
-      link('stacks-console-link', ids.stacksConsoleLink, stacksConsoleUrl, {
-        type: 'REVOKE.STACK_DELETE_LAUNCHED',
-      }),
+      link(
+        'stacks-console-link',
+        ids.stacksConsoleLink,
+        stacksConsoleUrl,
+        'REVOKE.STACK_DELETE_LAUNCHED',
+      ),
   };
 }
 
