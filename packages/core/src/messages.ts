@@ -55,6 +55,8 @@ export const defaultMessages = {
   'permission.iam.description': 'Create the roles EKS and its nodes need, and hand them to EKS.',
   'permission.quotas.title': 'Service quota increases',
   'permission.quotas.description': 'Ask AWS for higher limits when a cluster needs them.',
+  'permission.stack.title': 'This stack',
+  'permission.stack.description': 'Read the PorterRole stack, to confirm its template version.',
 
   // The connection machine (src/machine): status lines by step, announced politely.
   'status.editing': 'Enter the 12-digit ID of the AWS account to connect.',

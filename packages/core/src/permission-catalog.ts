@@ -10,7 +10,7 @@ import { type MessageOverrides, messageFor } from './messages';
 export type RolePreset = 'standard' | 'restricted';
 
 /** The groups of the catalog. Stable: ids key the messages `permission.<id>.title`/`.description`. */
-export type PermissionGroupId = 'eks' | 'network' | 'ecr' | 'iam' | 'quotas';
+export type PermissionGroupId = 'eks' | 'network' | 'ecr' | 'iam' | 'quotas' | 'stack';
 
 /** Every group, in the order a UI lists them. */
 export const PERMISSION_GROUP_IDS: readonly PermissionGroupId[] = [
@@ -19,6 +19,7 @@ export const PERMISSION_GROUP_IDS: readonly PermissionGroupId[] = [
   'ecr',
   'iam',
   'quotas',
+  'stack',
 ];
 
 /** A group as the UI shows it. */

@@ -302,6 +302,14 @@ export const PERMISSION_GRANTS: Readonly<Record<PermissionGroupId, readonly Perm
       ),
     },
   ],
+  stack: [
+    {
+      // Lets the vendor confirm which template version the role came from; this stack only.
+      sid: 'ReadOwnStack',
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [arn('cloudformation', 'stack/${AWS::StackName}/*', '${AWS::Region}')],
+    },
+  ],
 };
 
 /**

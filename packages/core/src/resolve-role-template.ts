@@ -1,5 +1,5 @@
 import type { MessageOverrides } from './messages';
-import { type LinkFailure, linkFailure, type Partition } from './partitions';
+import { DEFAULT_STACK_NAME, type LinkFailure, linkFailure, type Partition } from './partitions';
 import { ROLE_LOGICAL_ID, type RoleTemplate, type TemplateValue } from './role-template';
 
 /** A plain IAM policy document, every CloudFormation function resolved. */
@@ -22,6 +22,8 @@ export interface ResolveRoleTemplateOptions {
   partition: Partition;
   accountId: string;
   region: string;
+  /** The stack's name (`AWS::StackName`). @default 'PorterRole' */
+  stackName?: string;
   parameters: Readonly<Record<string, string>>;
   messages?: MessageOverrides;
 }
@@ -43,6 +45,7 @@ export function resolveRoleTemplate(
   options: ResolveRoleTemplateOptions,
 ): { ok: true; role: ResolvedRole } | LinkFailure {
   const { partition, accountId, region, parameters, messages } = options;
+  const stackName = options.stackName ?? DEFAULT_STACK_NAME;
   for (const [name, declaration] of Object.entries(template.Parameters)) {
     const value = parameters[name];
     const valid =
@@ -60,6 +63,7 @@ export function resolveRoleTemplate(
     'AWS::Partition': partition,
     'AWS::AccountId': accountId,
     'AWS::Region': region,
+    'AWS::StackName': stackName,
   };
   const resolve = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(resolve);

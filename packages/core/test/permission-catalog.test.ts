@@ -4,7 +4,7 @@ import { PERMISSION_GROUP_IDS, permissionList } from '../src/permission-catalog'
 import { permissionActions } from '../src/permission-grants';
 
 describe('permissionList', () => {
-  it('lists the five groups the product promises, in order, with a title and a one-line description', () => {
+  it('lists the five groups the product promises, then reading its own stack, each with a title and a one-line description', () => {
     const list = permissionList();
     expect(list.map((g) => g.title)).toEqual([
       'EKS clusters',
@@ -12,6 +12,7 @@ describe('permissionList', () => {
       'ECR repositories',
       'IAM roles for cluster operations',
       'Service quota increases',
+      'This stack',
     ]);
     for (const group of list) {
       expect(group.description).toMatch(/^[A-Z][^\n]{10,80}\.$/);
@@ -36,5 +37,6 @@ describe('permissionList', () => {
     expect(permissionActions('ecr')).toContain('ecr:CreateRepository');
     expect(permissionActions('iam')).toContain('iam:PassRole');
     expect(permissionActions('quotas')).toContain('servicequotas:RequestServiceQuotaIncrease');
+    expect(permissionActions('stack')).toEqual(['cloudformation:DescribeStacks']);
   });
 });

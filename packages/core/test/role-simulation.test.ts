@@ -150,6 +150,10 @@ describe('what the standard role may do', () => {
           'servicequotas:RequestServiceQuotaIncrease',
           `arn:${partition}:servicequotas:${region}:${CUSTOMER}:ec2/L-1216C47A`,
         ],
+        [
+          'cloudformation:DescribeStacks',
+          `arn:${partition}:cloudformation:${region}:${CUSTOMER}:stack/PorterRole/0d1e2f30`,
+        ],
       ];
       for (const [action, resource, context] of allowed) {
         expect(await roleMay('standard', action, resource, context, partition), action).toBe(
@@ -180,6 +184,11 @@ describe('what the standard role may do', () => {
       ['ec2:RunInstances', ec2('aws', 'instance', 'i-0abc')],
       ['ec2:DeleteVpc', `arn:aws:ec2:us-east-1:444455556666:vpc/vpc-0abc`],
       ['sts:AssumeRole', `arn:aws:iam::${CUSTOMER}:role/OrganizationAccountAccessRole`],
+      ['cloudformation:DescribeStacks', `arn:aws:cloudformation:us-east-1:${CUSTOMER}:stack/app/1`],
+      [
+        'cloudformation:DeleteStack',
+        `arn:aws:cloudformation:us-east-1:${CUSTOMER}:stack/PorterRole/0d1e2f30`,
+      ],
     ];
     for (const [action, resource, context] of denied) {
       expect(await roleMay('standard', action, resource, context), action).not.toBe('Allowed');

@@ -44,7 +44,7 @@ export interface SandboxOptions {
   /**
    * Check calls made with the role's temporary credentials against the role's permission
    * policies, as IAM does (an action the template does not grant answers AccessDenied).
-   * @default false
+   * @default true
    */
   enforceRolePermissions?: boolean;
   /** Request bodies larger than this are refused with 413. @default 262144 */
@@ -158,7 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     scenario: () => scenario,
     isThrottled: () => ++apiCalls % throttleEvery === 0,
     loadTemplate,
-    enforceRolePermissions: options.enforceRolePermissions ?? false,
+    enforceRolePermissions: options.enforceRolePermissions ?? true,
   };
   const controlContext: ControlContext = {
     scenario: () => scenario,
