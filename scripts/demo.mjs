@@ -1,69 +1,147 @@
-// Main job until the demo app lands: builds the quick-create link for an account and shows the
-// role template it creates. Run: pnpm run demo [account-id] [region]
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+// The demo on the embedded sandbox: a local AWS, the host's server (SQLite store, Node listener)
+// and the connection machine talking to it over HTTP, as a partner product would wire them.
+//   pnpm run demo            open the printed link in a browser and create the stack there
+//   pnpm run demo -- --auto  the script plays the user too: creates the stack, then deletes it
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
-  DEFAULT_REGION,
-  DEFAULT_ROLE_NAME,
-  DEFAULT_STACK_NAME,
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  connect,
+  createCloudConnect,
+  createHttpBackend,
   formatAccountId,
-  parseAccountId,
-  partitionOfRegion,
   permissionList,
-  quickCreateUrl,
-  roleArn,
 } from '@porter/cloud-connect';
+import { startSandbox } from '@porter/cloud-connect-sandbox';
 import {
-  buildRoleTemplate,
-  stringifyRoleTemplate,
-  TEMPLATE_VERSION,
-} from '@porter/cloud-connect/template';
+  createAwsVerifier,
+  createCloudConnectHandler,
+  createSqliteStore,
+  toNodeListener,
+} from '@porter/cloud-connect-server';
 
-// pnpm may pass the `--` separator through.
-const [input = '1234 5678 9012', region = DEFAULT_REGION] = process.argv
-  .slice(2)
-  .filter((arg) => arg !== '--');
-const account = parseAccountId(input);
-const partition = partitionOfRegion(region);
-if (!account.ok || !partition.ok) {
-  console.error(account.ok ? partition.message : account.message);
-  process.exit(1);
-}
+const auto = process.argv.includes('--auto');
+const DEMO_TOKEN = 'demo-token';
+const BASE_PATH = '/api/cloud-connect';
 
-// Stand-ins for what the server package supplies: the vendor principal and a per-account ExternalId.
-const externalId = randomUUID();
-const link = quickCreateUrl({
-  region,
-  templateUrl: `https://porter-cloud-connect.s3.${region}.${partition.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}/${TEMPLATE_VERSION}/porter-role-standard.json`,
-  stackName: DEFAULT_STACK_NAME,
-  parameters: {
-    ExternalId: externalId,
-    TrustedPrincipalArn: `arn:${partition.partition}:iam::999988887777:role/porter-vendor`,
+const sandbox = await startSandbox({ port: 0 });
+const store = createSqliteStore(join(tmpdir(), 'cloud-connect-demo.sqlite'));
+const handler = createCloudConnectHandler({
+  verifier: createAwsVerifier({
+    region: 'us-east-1',
+    clientConfig: { endpoint: sandbox.url, credentials: sandbox.vendorCredentials, maxAttempts: 1 },
+  }),
+  store,
+  // The demo's one signed-in tenant; a real host reads its own session or token here.
+  authenticate: async (request) =>
+    request.headers.get('authorization') === `Bearer ${DEMO_TOKEN}` ? { tenantId: 'demo' } : null,
+  listBlockers: async () => [],
+  config: {
+    region: 'us-east-1',
+    basePath: BASE_PATH,
+    templateUrl: sandbox.templateUrl,
+    trustedPrincipalArn: sandbox.vendorPrincipalArn,
+    consoleBaseUrl: sandbox.consoleBaseUrl,
+    allowedTemplateOrigins: [new URL(sandbox.templateUrl).origin],
   },
 });
-const arn = roleArn({
-  partition: partition.partition,
-  accountId: account.accountId,
-  roleName: DEFAULT_ROLE_NAME,
-});
-if (!link.ok || !arn.ok) {
-  console.error(link.ok ? arn.message : link.message);
-  process.exit(1);
-}
+const server = createServer(toNodeListener(handler));
+await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+const serverUrl = `http://127.0.0.1:${server.address().port}`;
 
-const json = stringifyRoleTemplate(buildRoleTemplate({ preset: 'standard' }));
-const yamlPath = 'packages/core/templates/porter-role-standard.yaml';
+const actor = createCloudConnect({
+  backend: createHttpBackend({
+    baseUrl: `${serverUrl}${BASE_PATH}`,
+    headers: { authorization: `Bearer ${DEMO_TOKEN}` },
+  }),
+  input: {
+    accountId: sandbox.customerAccountId,
+    timing: { firstCheckMs: 1000, intervalMs: 1000, revocationIntervalMs: 1000 },
+  },
+});
+// The customer's side of the demo, used only with --auto (a person clicks in the console instead).
+const customer = new CloudFormationClient({
+  region: 'us-east-1',
+  endpoint: sandbox.url,
+  credentials: sandbox.customerCredentials,
+});
+
+let exitCode = 0;
+async function shutDown() {
+  actor.stop();
+  customer.destroy();
+  await new Promise((resolve) => server.close(resolve));
+  await store.close();
+  await sandbox.close();
+  process.exit(exitCode);
+}
+process.once('SIGINT', shutDown);
+
+console.log(`Sandbox AWS:  ${sandbox.url}`);
+console.log(`Host server:  ${serverUrl}${BASE_PATH}`);
 console.log(
-  `Account       ${formatAccountId(account.accountId)} (${partition.partition}, ${region})`,
+  `Account:      ${formatAccountId(sandbox.customerAccountId)} (the sandbox's customer)\n`,
 );
-console.log(`External ID   ${externalId}`);
-console.log(`Role          ${arn.arn}`);
-console.log(`Quick-create  ${link.url}`);
-console.log(
-  `Template      standard, version ${TEMPLATE_VERSION}, ${Buffer.byteLength(json)} bytes of JSON`,
-);
-console.log(
-  `YAML          ${yamlPath}${existsSync(yamlPath) ? '' : ' (missing: run generate:templates)'}`,
-);
-console.log('Permissions');
-for (const group of permissionList()) console.log(`  - ${group.title}: ${group.description}`);
+
+let lastStatus = '';
+actor.subscribe((snapshot) => {
+  const view = connect(snapshot, actor.send);
+  if (view.statusMessage !== lastStatus) {
+    lastStatus = view.statusMessage;
+    console.log(`[${view.step}] ${view.statusMessage}`);
+  }
+  if (view.error && (view.isFailed || view.isTimedOut)) {
+    console.error(`Error ${view.error.code}: ${view.error.message}`);
+    exitCode = 1;
+    void shutDown();
+  }
+});
+
+actor.on('session.created', async ({ session }) => {
+  console.log(
+    `\nOpen this link to create the ${session.stackName} stack:\n  ${session.quickCreateUrl}\n`,
+  );
+  if (auto) {
+    await customer.send(
+      new CreateStackCommand({
+        StackName: session.stackName,
+        TemplateURL: session.templateUrl,
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+        Parameters: [
+          { ParameterKey: 'ExternalId', ParameterValue: session.externalId },
+          { ParameterKey: 'TrustedPrincipalArn', ParameterValue: sandbox.vendorPrincipalArn },
+        ],
+      }),
+    );
+  }
+  actor.send({ type: 'STACK.LAUNCHED' });
+});
+
+actor.on('connected', async ({ connection }) => {
+  console.log(`\nConnected: Porter may assume ${connection.roleArn}. It was granted:`);
+  for (const group of permissionList()) console.log(`  - ${group.title}: ${group.description}`);
+  const { session } = actor.getSnapshot().context;
+  console.log(
+    `\nTo revoke, delete the stack here; the demo confirms when access is gone:\n  ${session.stacksConsoleUrl}\n`,
+  );
+  actor.send({ type: 'REVOKE.START' });
+});
+
+actor.subscribe(async (snapshot) => {
+  if (!snapshot.matches({ revoking: 'deletingStack' })) return;
+  actor.send({ type: 'REVOKE.STACK_DELETE_LAUNCHED' });
+  if (auto) await customer.send(new DeleteStackCommand({ StackName: 'PorterRole' }));
+});
+
+actor.on('revoked', () => {
+  console.log('\nRevoked: the role can no longer be assumed.');
+  void shutDown();
+});
+
+actor.start();
+actor.send({ type: 'ACCOUNT_ID.SUBMIT' });
