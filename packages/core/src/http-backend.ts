@@ -177,36 +177,33 @@ export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
   const { messages } = options;
   const base = options.baseUrl.replace(/\/+$/, '');
 
+  // One request: a GET without a body, or a POST of `body`; the answer's `field` must be a `shape`.
   async function call<T>(
-    method: 'GET' | 'POST',
     path: string,
     field: string,
     shape: Shape<T>,
-    body: unknown,
     opts: CallOptions | undefined,
+    body?: object,
   ): Promise<T> {
-    const badResponse = (detail: string, status?: number) =>
-      new HttpBackendError(
-        'NETWORK',
-        messageFor('machine.badResponse', { detail }, messages),
-        status === undefined ? {} : { status },
-      );
+    const signal = opts?.signal;
+    const post = body !== undefined;
     let response: Response;
     try {
       const extra =
         typeof options.headers === 'function' ? await options.headers() : options.headers;
-      const headers: Record<string, string> = { accept: 'application/json', ...extra };
-      if (method === 'POST') headers['content-type'] = 'application/json';
-      const doFetch = options.fetch ?? globalThis.fetch;
-      response = await doFetch(`${base}${path}`, {
-        method,
-        headers,
-        ...(method === 'POST' && { body: JSON.stringify(body ?? {}) }),
-        ...(opts?.signal && { signal: opts.signal }),
+      response = await (options.fetch ?? globalThis.fetch)(`${base}${path}`, {
+        method: post ? 'POST' : 'GET',
+        headers: {
+          accept: 'application/json',
+          ...extra,
+          ...(post && { 'content-type': 'application/json' }),
+        },
+        ...(post && { body: JSON.stringify(body) }),
+        ...(signal && { signal }),
       });
     } catch (cause) {
       // An abort is the caller's own doing: pass it on as it is.
-      if (opts?.signal?.aborted) throw cause;
+      if (signal?.aborted) throw cause;
       throw new HttpBackendError('NETWORK', messageFor('error.NETWORK', undefined, messages), {
         cause,
       });
@@ -216,62 +213,54 @@ export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
     try {
       payload = JSON.parse(await response.text());
     } catch (cause) {
-      if (opts?.signal?.aborted) throw cause;
-      payload = undefined;
+      if (signal?.aborted) throw cause;
     }
-    if (status < 200 || status > 299) throw errorFor(status, payload, response.headers, messages);
-    if (payload === undefined) throw badResponse(`HTTP ${status}, not JSON`, status);
+    if (status < 200 || status > 299) {
+      const error = isRecord(payload) && isRecord(payload.error) ? payload.error : {};
+      // The status decides when the body does not: 401 and 429 always mean what they say.
+      const code =
+        status === 401
+          ? 'UNAUTHORIZED'
+          : status === 429
+            ? 'RATE_LIMITED'
+            : isErrorCode(error.code)
+              ? error.code
+              : 'NETWORK';
+      const retryAfterMs =
+        code === 'RATE_LIMITED' ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
+      throw new HttpBackendError(code, messageFor(`error.${code}`, undefined, messages), {
+        status,
+        ...(retryAfterMs !== undefined && { retryAfterMs }),
+        ...(isString(error.message) && { cause: error.message }),
+      });
+    }
     const value = isRecord(payload) ? payload[field] : undefined;
-    if (!shape(value)) throw badResponse(`HTTP ${status}, no valid "${field}"`, status);
+    if (payload === undefined || !shape(value)) {
+      const detail = `HTTP ${status}, ${payload === undefined ? 'not JSON' : `no valid "${field}"`}`;
+      throw new HttpBackendError(
+        'NETWORK',
+        messageFor('machine.badResponse', { detail }, messages),
+        { status },
+      );
+    }
     return value;
   }
 
-  const account = (accountId: string) => ({ accountId });
   return {
-    createSession: (input, opts) =>
-      call('POST', '/sessions', 'session', isConnectSession, account(input.accountId), opts),
-    checkConnection: (input, opts) =>
+    createSession: ({ accountId }, opts) =>
+      call('/sessions', 'session', isConnectSession, opts, { accountId }),
+    checkConnection: ({ sessionId }, opts) =>
       call(
-        'POST',
-        `/sessions/${encodeURIComponent(input.sessionId)}/check`,
+        `/sessions/${encodeURIComponent(sessionId)}/check`,
         'check',
         isConnectionCheck,
+        opts,
         {},
-        opts,
       ),
-    listBlockers: (input, opts) =>
-      call(
-        'GET',
-        `/blockers?${new URLSearchParams(account(input.accountId))}`,
-        'blockers',
-        isBlockers,
-        undefined,
-        opts,
-      ),
-    checkRevocation: (input, opts) =>
-      call('POST', '/revocation/check', 'check', isRevocationCheck, account(input.accountId), opts),
-    getConnection: (opts) =>
-      call('GET', '/connection', 'connection', isConnectionOrNull, undefined, opts),
+    listBlockers: ({ accountId }, opts) =>
+      call(`/blockers?${new URLSearchParams({ accountId })}`, 'blockers', isBlockers, opts),
+    checkRevocation: ({ accountId }, opts) =>
+      call('/revocation/check', 'check', isRevocationCheck, opts, { accountId }),
+    getConnection: (opts) => call('/connection', 'connection', isConnectionOrNull, opts),
   };
-}
-
-// The status decides when the body does not: 401 and 429 always mean what they say.
-function errorFor(
-  status: number,
-  payload: unknown,
-  headers: Headers,
-  messages?: MessageOverrides,
-): HttpBackendError {
-  const error = isRecord(payload) && isRecord(payload.error) ? payload.error : undefined;
-  let code: CloudConnectErrorCode = isErrorCode(error?.code) ? error.code : 'NETWORK';
-  if (status === 401) code = 'UNAUTHORIZED';
-  if (status === 429) code = 'RATE_LIMITED';
-  const retryAfterMs =
-    code === 'RATE_LIMITED' ? parseRetryAfter(headers.get('retry-after')) : undefined;
-  const serverMessage = isString(error?.message) ? error.message : undefined;
-  return new HttpBackendError(code, messageFor(`error.${code}`, undefined, messages), {
-    status,
-    ...(retryAfterMs !== undefined && { retryAfterMs }),
-    ...(serverMessage !== undefined && { cause: serverMessage }),
-  });
 }
