@@ -1,4 +1,5 @@
-import { type MessageOverrides, messageFor } from './messages';
+import { refusal } from './errors';
+import type { MessageOverrides } from './messages';
 
 /** Why an account ID was refused. */
 export type AccountIdErrorCode = 'empty' | 'invalid-characters' | 'wrong-length';
@@ -22,54 +23,32 @@ const ASCII_DIGITS = /^[0-9]*$/;
  * parseAccountId('1234')              // { ok: false, code: 'wrong-length', message: '...' }
  */
 export function parseAccountId(input: unknown, messages?: MessageOverrides): ParseAccountIdResult {
-  if (input === undefined || input === null) {
-    return {
-      ok: false,
-      code: 'empty',
-      message: messageFor('accountId.empty', undefined, messages),
-    };
-  }
-  if (typeof input !== 'string') {
-    // A number would already have lost its leading zeros: refuse rather than guess.
-    return {
-      ok: false,
-      code: 'invalid-characters',
-      message: messageFor('accountId.notText', undefined, messages),
-    };
-  }
-  const compact = input.replace(SEPARATORS, '');
-  if (compact === '') {
-    return {
-      ok: false,
-      code: 'empty',
-      message: messageFor('accountId.empty', undefined, messages),
-    };
-  }
+  // A number would already have lost its leading zeros: refuse rather than guess.
+  if (typeof input !== 'string' && input != null)
+    return refusal('invalid-characters', 'accountId.notText', undefined, messages);
+  const compact = (input ?? '').replace(SEPARATORS, '');
+  if (compact === '') return refusal('empty', 'accountId.empty', undefined, messages);
   if (!ASCII_DIGITS.test(compact)) {
     const character = [...compact].find((c) => c < '0' || c > '9') ?? '';
-    return {
-      ok: false,
-      code: 'invalid-characters',
-      message: messageFor(
-        'accountId.invalidCharacters',
-        { character: describe(character) },
-        messages,
-      ),
-    };
+    return refusal(
+      'invalid-characters',
+      'accountId.invalidCharacters',
+      {
+        character: describe(character),
+      },
+      messages,
+    );
   }
   if (compact.length !== ACCOUNT_ID_LENGTH) {
-    return {
-      ok: false,
-      code: 'wrong-length',
-      message: messageFor('accountId.wrongLength', { count: compact.length }, messages),
-    };
+    return refusal('wrong-length', 'accountId.wrongLength', { count: compact.length }, messages);
   }
   return { ok: true, accountId: compact };
 }
 
 /** Whether a value is already a canonical account ID (12 ASCII digits, nothing else). */
 export function isAccountId(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9]{12}$/.test(value);
+  const parsed = parseAccountId(value);
+  return parsed.ok && parsed.accountId === value;
 }
 
 /**
@@ -78,9 +57,7 @@ export function isAccountId(value: unknown): value is string {
  */
 export function formatAccountId(id: string): string {
   const parsed = parseAccountId(id);
-  if (!parsed.ok) return id;
-  const digits = parsed.accountId;
-  return `${digits.slice(0, 4)}-${digits.slice(4, 8)}-${digits.slice(8)}`;
+  return parsed.ok ? parsed.accountId.replace(/(\d{4})(?=\d)/g, '$1-') : id;
 }
 
 // Shows an offending character so a person can find it, even when it is invisible or looks like a digit.

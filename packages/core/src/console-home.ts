@@ -1,11 +1,6 @@
+import { refusal } from './errors';
 import type { MessageOverrides } from './messages';
-import {
-  consoleHost,
-  type LinkFailure,
-  linkFailure,
-  type Partition,
-  partitionOfRegion,
-} from './partitions';
+import { consoleHost, type LinkFailure, type Partition, partitionOfRegion } from './partitions';
 
 /** `/cloudformation/home?region=R` on the region's console, or on `consoleBaseUrl` when given. */
 export function cloudFormationHome(
@@ -22,7 +17,7 @@ export function cloudFormationHome(
     // An origin only: a path or query here would be silently dropped, so refuse it instead.
     const isOrigin = /^https?:$/.test(base?.protocol ?? '') && base?.href === `${base?.origin}/`;
     if (!isOrigin) {
-      return linkFailure('invalid-console-base-url', 'link.consoleBaseUrl', undefined, messages);
+      return refusal('invalid-console-base-url', 'link.consoleBaseUrl', undefined, messages);
     }
     origin = base.origin;
   }

@@ -1,4 +1,4 @@
-import { type MessageOverrides, messageFor } from './messages';
+import { type MessageId, type MessageOverrides, messageFor } from './messages';
 
 /** Stable error codes. A host may branch on these; their meaning never changes. */
 export type CloudConnectErrorCode =
@@ -30,22 +30,22 @@ export const ERROR_CODES: readonly CloudConnectErrorCode[] = [
   'INVALID_SNAPSHOT',
 ];
 
-const RETRYABLE: ReadonlySet<CloudConnectErrorCode> = new Set([
+const RETRYABLE: readonly CloudConnectErrorCode[] = [
   'NETWORK',
   'RATE_LIMITED',
   'SESSION_FAILED',
   'TIMED_OUT',
   'ACCESS_LOST',
-]);
+];
 
 /** Whether waiting and trying again can fix an error with this code (no fix by anyone needed). */
 export function isRetryableCode(code: CloudConnectErrorCode): boolean {
-  return RETRYABLE.has(code);
+  return RETRYABLE.includes(code);
 }
 
 /** Whether a string is one of the stable error codes. */
 export function isErrorCode(value: unknown): value is CloudConnectErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+  return (ERROR_CODES as readonly unknown[]).includes(value);
 }
 
 /** The plain-data form of an error, as kept in machine context (it must survive JSON). */
@@ -90,4 +90,14 @@ export function errorInfo(
     message: message ?? messageFor(`error.${code}`, undefined, messages),
     retryable: isRetryableCode(code),
   };
+}
+
+/** A refused input: a stable code and the catalog's message (what the domain's parsers return). */
+export function refusal<C extends string>(
+  code: C,
+  id: MessageId,
+  values?: Readonly<Record<string, string | number>>,
+  messages?: MessageOverrides,
+): { ok: false; code: C; message: string } {
+  return { ok: false, code, message: messageFor(id, values, messages) };
 }

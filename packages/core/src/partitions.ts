@@ -1,4 +1,9 @@
-import { type MessageId, type MessageOverrides, messageFor } from './messages';
+import { refusal } from './errors';
+
+// The template entry's name for a link refusal.
+export { refusal as linkFailure } from './errors';
+
+import type { MessageOverrides } from './messages';
 
 /** The AWS partitions Cloud Connect supports. Isolated partitions (`us-iso*`, `eu-isoe-*`) are not. */
 export type Partition = 'aws' | 'aws-us-gov' | 'aws-cn';
@@ -60,14 +65,17 @@ const ISOLATED = /-iso[a-z]?-/;
  */
 export function partitionOfRegion(region: unknown, messages?: MessageOverrides): PartitionResult {
   if (typeof region !== 'string' || !REGION_SHAPE.test(region)) {
-    return linkFailure('invalid-region', 'region.invalid', { region: shown(region) }, messages);
+    return refusal('invalid-region', 'region.invalid', { region: shown(region) }, messages);
   }
   if (ISOLATED.test(region)) {
-    return linkFailure('unsupported-partition', 'region.isolated', { region }, messages);
+    return refusal('unsupported-partition', 'region.isolated', { region }, messages);
   }
-  if (region.startsWith('cn-')) return { ok: true, partition: 'aws-cn' };
-  if (region.startsWith('us-gov-')) return { ok: true, partition: 'aws-us-gov' };
-  return { ok: true, partition: 'aws' };
+  const partition = region.startsWith('cn-')
+    ? 'aws-cn'
+    : region.startsWith('us-gov-')
+      ? 'aws-us-gov'
+      : 'aws';
+  return { ok: true, partition };
 }
 
 /** Whether a value names one of the supported partitions. */
@@ -95,16 +103,6 @@ export function isS3Host(host: string, partition: Partition): boolean {
   if (match[1] === undefined) return partition === 'aws';
   const regionPartition = partitionOfRegion(match[1]);
   return regionPartition.ok && regionPartition.partition === partition;
-}
-
-/** Builds a refusal with the catalog's message (used by every builder in the domain). */
-export function linkFailure(
-  code: LinkErrorCode,
-  id: MessageId,
-  values: Readonly<Record<string, string | number>> | undefined,
-  messages: MessageOverrides | undefined,
-): LinkFailure {
-  return { ok: false, code, message: messageFor(id, values, messages) };
 }
 
 /** A value as it may appear inside a message: strings shortened, anything else by its type. */

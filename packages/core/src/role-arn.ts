@@ -1,6 +1,7 @@
 import { parseAccountId } from './account-id';
+import { refusal } from './errors';
 import type { MessageOverrides } from './messages';
-import { isPartition, type LinkFailure, linkFailure, type Partition } from './partitions';
+import { isPartition, type LinkFailure, type Partition } from './partitions';
 
 /** What `roleArn` needs. */
 export interface RoleArnOptions {
@@ -28,12 +29,12 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 export function roleArn(options: RoleArnOptions): RoleArnResult {
   const { partition, roleName, messages } = options;
   if (!isPartition(partition)) {
-    return linkFailure('unsupported-partition', 'partition.unknown', undefined, messages);
+    return refusal('unsupported-partition', 'partition.unknown', undefined, messages);
   }
   const account = parseAccountId(options.accountId, messages);
   if (!account.ok) return { ok: false, code: 'invalid-account-id', message: account.message };
   if (typeof roleName !== 'string' || !ROLE_NAME.test(roleName)) {
-    return linkFailure('invalid-role-name', 'roleArn.roleName', undefined, messages);
+    return refusal('invalid-role-name', 'roleArn.roleName', undefined, messages);
   }
   return { ok: true, arn: `arn:${partition}:iam::${account.accountId}:role/${roleName}` };
 }

@@ -1,6 +1,6 @@
 import { cloudFormationHome, fragmentQuery, isStackName } from './console-home';
+import { refusal } from './errors';
 import type { MessageOverrides } from './messages';
-import { linkFailure } from './partitions';
 import type { LinkResult } from './quick-create-url';
 
 /** What `stacksConsoleUrl` needs. */
@@ -26,7 +26,7 @@ export function stacksConsoleUrl(options: StacksConsoleUrlOptions): LinkResult {
   const home = cloudFormationHome(region, options.consoleBaseUrl, messages);
   if (!home.ok) return home;
   if (!isStackName(stackName)) {
-    return linkFailure('invalid-stack-name', 'link.stackName', undefined, messages);
+    return refusal('invalid-stack-name', 'link.stackName', undefined, messages);
   }
   const fragment = new URLSearchParams({
     filteringText: stackName,
