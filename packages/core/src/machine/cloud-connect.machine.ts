@@ -853,7 +853,9 @@ export function createCloudConnectMachine(
   backend: ConnectBackend,
   options?: CloudConnectMachineOptions,
 ): CloudConnectMachine {
-  const machine = options ? buildCloudConnectMachine(options) : cloudConnectMachine;
+  // The shared machine unless the caller brings its own clock or random source.
+  const machine =
+    options?.clock || options?.random ? buildCloudConnectMachine(options) : cloudConnectMachine;
   return machine.provide({
     actors: {
       createSession: fromPromise(({ input, signal }) => backend.createSession(input, { signal })),

@@ -28,11 +28,8 @@ export interface CreateCloudConnectOptions extends CloudConnectMachineOptions {
  * actor.start();
  */
 export function createCloudConnect(options: CreateCloudConnectOptions): CloudConnectActor {
-  const { backend, input, snapshot, inspect, clock, random } = options;
-  const machine = createCloudConnectMachine(
-    backend,
-    clock || random ? { ...(clock && { clock }), ...(random && { random }) } : undefined,
-  );
+  const { backend, input, snapshot, inspect } = options;
+  const machine = createCloudConnectMachine(backend, options);
   if (snapshot !== undefined) assertSnapshot(machine, snapshot);
   return createActor(machine, {
     input,
