@@ -75,7 +75,7 @@ export class CloudConnectError extends Error {
 
   /** The plain-data form, for context, logs and the wire. */
   toJSON(): ErrorInfo {
-    return { code: this.code, message: this.message, retryable: this.retryable };
+    return errorInfo(this.code, this.message);
   }
 }
 
