@@ -1,5 +1,5 @@
 import type { SnapshotFrom } from 'xstate';
-import { parseAccountId } from '../account-id';
+import { formatAccountId, parseAccountId } from '../account-id';
 import type { Blocker, Connection, ConnectionCheck, ConnectSession } from '../backend';
 import type { ErrorInfo } from '../errors';
 import { type MessageId, type MessageOverrides, messageFor } from '../messages';
@@ -251,7 +251,7 @@ export function connect(
       ? (`status.${statusStep}` as MessageId)
       : undefined;
   const statusMessage = statusId
-    ? messageFor(statusId, { accountId }, messages)
+    ? messageFor(statusId, { accountId: formatAccountId(accountId) }, messages)
     : (error?.message ?? '');
 
   const sends = (type: SimpleEventType) => () => send({ type });
