@@ -1,5 +1,5 @@
 // Writes docs/state-machine.md: a Mermaid diagram and a state table generated from the machine
-// definition. Run: pnpm --filter @porter/cloud-connect exec tsx --conditions=source scripts/generate-state-diagram.ts
+// definition. Run: pnpm --filter @porter/cloud-connect generate:diagram
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyStateNode } from '@xstate/graph';

@@ -6,10 +6,9 @@ import { cloudConnectMachine } from '../../src/machine/cloud-connect.machine';
 describe('docs/state-machine.md', () => {
   it('is what the generator makes from the machine definition (regenerate it when this fails)', () => {
     const committed = readFileSync(DIAGRAM_PATH, 'utf8');
-    expect(
-      committed,
-      'Run: pnpm --filter @porter/cloud-connect exec tsx --conditions=source scripts/generate-state-diagram.ts',
-    ).toBe(renderStateDiagram());
+    expect(committed, 'Run: pnpm --filter @porter/cloud-connect generate:diagram').toBe(
+      renderStateDiagram(),
+    );
   });
 
   it('shows every top-level state and every event the machine accepts', () => {
