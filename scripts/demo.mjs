@@ -82,6 +82,17 @@ async function shutDown() {
 }
 process.once('SIGINT', shutDown);
 
+// The user's part in --auto mode; a failure there ends the demo with its reason and exit code 1.
+async function playUser(step) {
+  try {
+    await step();
+  } catch (error) {
+    console.error(`The simulated user could not go on: ${error.name}: ${error.message}`);
+    exitCode = 1;
+    await shutDown();
+  }
+}
+
 console.log(`Sandbox AWS:  ${sandbox.url}`);
 console.log(`Host server:  ${serverUrl}${BASE_PATH}`);
 console.log(
@@ -102,11 +113,12 @@ actor.subscribe((snapshot) => {
   }
 });
 
-actor.on('session.created', async ({ session }) => {
+actor.on('session.created', ({ session }) => {
   console.log(
     `\nOpen this link to create the ${session.stackName} stack:\n  ${session.quickCreateUrl}\n`,
   );
-  if (auto) {
+  if (!auto) return actor.send({ type: 'STACK.LAUNCHED' });
+  void playUser(async () => {
     await customer.send(
       new CreateStackCommand({
         StackName: session.stackName,
@@ -118,11 +130,11 @@ actor.on('session.created', async ({ session }) => {
         ],
       }),
     );
-  }
-  actor.send({ type: 'STACK.LAUNCHED' });
+    actor.send({ type: 'STACK.LAUNCHED' });
+  });
 });
 
-actor.on('connected', async ({ connection }) => {
+actor.on('connected', ({ connection }) => {
   console.log(`\nConnected: Porter may assume ${connection.roleArn}. It was granted:`);
   for (const group of permissionList()) console.log(`  - ${group.title}: ${group.description}`);
   const { session } = actor.getSnapshot().context;
@@ -132,10 +144,11 @@ actor.on('connected', async ({ connection }) => {
   actor.send({ type: 'REVOKE.START' });
 });
 
-actor.subscribe(async (snapshot) => {
+actor.subscribe((snapshot) => {
   if (!snapshot.matches({ revoking: 'deletingStack' })) return;
   actor.send({ type: 'REVOKE.STACK_DELETE_LAUNCHED' });
-  if (auto) await customer.send(new DeleteStackCommand({ StackName: 'PorterRole' }));
+  const { stackName } = snapshot.context.session;
+  if (auto) void playUser(() => customer.send(new DeleteStackCommand({ StackName: stackName })));
 });
 
 actor.on('revoked', () => {
