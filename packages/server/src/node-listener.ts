@@ -82,14 +82,18 @@ export function toNodeListener(
 
 function requestUrl(req: IncomingMessage, fallbackHost: string): string {
   const path = req.url?.startsWith('/') ? req.url : '/';
-  for (const host of [req.headers.host, fallbackHost]) {
-    try {
-      return new URL(path, `http://${host}`).toString();
-    } catch {
-      // A Host header that is not a host: try the fallback.
-    }
+  // Appended to an origin, not resolved against one: resolving would read `//x/...` as host x.
+  return `${originOf(req.headers.host) ?? originOf(fallbackHost) ?? 'http://localhost'}${path}`;
+}
+
+// A Host header that is not a host yields nothing, so the fallback is used.
+function originOf(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  try {
+    return new URL(`http://${host}`).origin;
+  } catch {
+    return undefined;
   }
-  return new URL(path, 'http://localhost').toString();
 }
 
 function readBody(

@@ -86,6 +86,37 @@ describe('toNodeListener', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 
+  it('reads a request target starting with // as a path, not as another host', async () => {
+    const { origin } = await listen();
+    const url = new URL(origin);
+    const get = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(
+          { host: url.hostname, port: url.port, path, headers: { authorization: 'Bearer t' } },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              body += chunk;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+
+    // `//evil` would otherwise be read as a host, leaving `/api/cloud-connect/connection` as the path.
+    const smuggled = await get('//evil/api/cloud-connect/connection');
+    expect(smuggled.status).toBe(404);
+    expect(JSON.parse(smuggled.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+
+    // `//` alone is no URL relative to a base: it still gets an answer, not a dropped socket.
+    const bare = await get('//');
+    expect(bare.status).toBe(404);
+    expect(JSON.parse(bare.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
   it('survives a Host header that is not a host', async () => {
     const { origin } = await listen();
     const url = new URL(origin);
