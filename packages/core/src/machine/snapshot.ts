@@ -1,4 +1,5 @@
 import { CloudConnectError } from '../errors';
+import { isDuration, TIMING_KEYS } from './timing';
 
 /** The persisted-snapshot format. Bump it when a persisted snapshot could no longer restore. */
 export const SNAPSHOT_VERSION = 1;
@@ -26,11 +27,19 @@ export function assertSnapshot(machine: ResolvesState, snapshot: unknown): void 
   if (context.snapshotVersion !== SNAPSHOT_VERSION) {
     return invalid(`snapshotVersion ${String(context.snapshotVersion)} is not ${SNAPSHOT_VERSION}`);
   }
-  if (typeof context.accountId !== 'string' || !isRecord(context.timing)) {
+  const { timing } = context;
+  if (typeof context.accountId !== 'string' || !isRecord(timing)) {
     return invalid('context lacks accountId or timing');
   }
-  if (typeof context.attempts !== 'number' || !Array.isArray(context.blockers)) {
-    return invalid('context lacks attempts or blockers');
+  // A schedule computed from a missing or non-numeric duration is NaN, and NaN waits fire at once.
+  const badTiming = TIMING_KEYS.find((key) => !isDuration(timing[key]));
+  if (badTiming) return invalid(`context.timing.${badTiming} is not a duration`);
+  if (
+    typeof context.attempts !== 'number' ||
+    typeof context.backoffStep !== 'number' ||
+    !Array.isArray(context.blockers)
+  ) {
+    return invalid('context lacks attempts, backoffStep or blockers');
   }
   for (const key of NUMBER_OR_NULL) {
     const value = context[key];

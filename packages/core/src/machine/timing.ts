@@ -16,12 +16,20 @@ export const DEFAULT_TIMING: Readonly<CloudConnectTiming> = Object.freeze({
 const BACKOFF_FACTOR = 1.5;
 const JITTER = 0.2;
 
-/** Fills in the defaults; a key that is not a finite, non-negative number keeps its default. */
+/** The timing keys, in a stable order. */
+export const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof CloudConnectTiming)[];
+
+/** Whether a value can be a timing entry: a finite, non-negative number of milliseconds. */
+export function isDuration(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** Fills in the defaults; a key that is not a duration (`isDuration`) keeps its default. */
 export function resolveTiming(overrides?: Partial<CloudConnectTiming>): CloudConnectTiming {
   const timing = { ...DEFAULT_TIMING };
-  for (const key of Object.keys(DEFAULT_TIMING) as (keyof CloudConnectTiming)[]) {
+  for (const key of TIMING_KEYS) {
     const value = overrides?.[key];
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) timing[key] = value;
+    if (isDuration(value)) timing[key] = value;
   }
   return timing;
 }

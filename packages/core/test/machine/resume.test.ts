@@ -273,6 +273,19 @@ describe('refusing a snapshot', () => {
     }
   });
 
+  it('refuses a schedule it cannot compute, rather than checking back to back', async () => {
+    const saved = await validSnapshot();
+    const timing = saved.context.timing as Record<string, unknown>;
+    for (const bad of [
+      { ...saved, context: { ...saved.context, timing: { ...timing, intervalMs: 'soon' } } },
+      { ...saved, context: { ...saved.context, timing: { ...timing, maxIntervalMs: -1 } } },
+      { ...saved, context: { ...saved.context, timing: { firstCheckMs: 10_000 } } },
+      { ...saved, context: { ...saved.context, backoffStep: 'x' } },
+    ]) {
+      expect(refuses(bad)).toBe(true);
+    }
+  });
+
   it('any damage to a snapshot gives INVALID_SNAPSHOT or a working actor, never another exception', async () => {
     const saved = await validSnapshot();
     const keys = Object.keys(saved.context);
