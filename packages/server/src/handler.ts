@@ -142,23 +142,23 @@ export function createCloudConnectHandler(
 
     // A reload or a second tab gets the ExternalId the customer's stack may already trust.
     const existing = await store.findByAccount(tenantId, parsed.accountId);
-    const record =
-      existing ??
-      (
-        await store.insertIfAbsent({
-          tenantId,
-          sessionId: randomUUID(),
-          accountId: parsed.accountId,
-          externalId: generateExternalId(),
-          region,
-          stackName,
-          roleName,
-          createdAt: iso(),
-          status: 'pending',
-          updatedAt: iso(),
-        })
-      ).record;
-    if (!existing) {
+    if (existing) return jsonResponse(201, { session: toConnectSession(existing, linkConfig) });
+
+    const at = iso();
+    // A tab racing this one may insert first: then its record, and its ExternalId, is the one kept.
+    const { record, inserted } = await store.insertIfAbsent({
+      tenantId,
+      sessionId: randomUUID(),
+      accountId: parsed.accountId,
+      externalId: generateExternalId(),
+      region,
+      stackName,
+      roleName,
+      createdAt: at,
+      status: 'pending',
+      updatedAt: at,
+    });
+    if (inserted) {
       logger.info?.('Cloud Connect session created', {
         tenantId,
         accountId: record.accountId,

@@ -69,6 +69,17 @@ describe('POST /sessions', () => {
     expect(new Set(sessions.map((s) => s.externalId)).size).toBe(1);
   });
 
+  it('logs one "session created" however many tabs race to create it', async () => {
+    const created: unknown[] = [];
+    const h = harness({
+      logger: { info: (message, fields) => message.includes('created') && created.push(fields) },
+    });
+    const sessions = await Promise.all(Array.from({ length: 10 }, () => createSession(h)));
+    expect(created).toEqual([
+      { tenantId: 'tenant-a', accountId: ACCOUNT, sessionId: sessions[0]?.sessionId },
+    ]);
+  });
+
   it('gives different accounts and different tenants different ExternalIds', async () => {
     const h = harness();
     const a = await createSession(h, 'tenant-a');
