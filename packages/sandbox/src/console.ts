@@ -138,9 +138,9 @@ function readForm(headers: IncomingHttpHeaders, body: Buffer): Map<string, strin
   }
 }
 
-// Only console paths: a form must never redirect anywhere else.
+// Only console paths, in the printable ASCII a URL serializes to (anything else cannot be a Location).
 function safeReturnTo(value: string | undefined, region: string): string {
-  if (value !== undefined && /^\/cloudformation\/home(?:[/?]|$)/.test(value)) return value;
+  if (value !== undefined && /^\/cloudformation\/home(?:[/?][!-~]*)?$/.test(value)) return value;
   return `${CONSOLE_PATHS.stacks}?region=${region}`;
 }
 

@@ -222,14 +222,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         writeResponse(res, tooLargeResponse(maxBodyBytes));
         return;
       }
-      route(req, Buffer.concat(chunks)).then(
-        (response) =>
+      // A failure to write (a header Node refuses) is answered like a failure to route.
+      route(req, Buffer.concat(chunks))
+        .then((response) =>
           writeResponse(res, req.method === 'HEAD' ? { ...response, body: '' } : response),
-        (error: unknown) => {
+        )
+        .catch((error: unknown) => {
           console.error('[cloud-connect-sandbox] unexpected error', error);
           writeResponse(res, htmlResponse(500, plainPage('Internal error', 'The sandbox failed.')));
-        },
-      );
+        });
     });
   }
 

@@ -342,6 +342,25 @@ describe('account switcher', () => {
     });
     expect(lookalike.headers.location).toBe('/cloudformation/home/stacks?region=us-east-1');
   });
+
+  it('sends a return address a Location header cannot carry to the stack list, and keeps serving', async () => {
+    for (const returnTo of [
+      '/cloudformation/home?region=€',
+      '/cloudformation/home?x\r\nSet-Cookie: a=1',
+    ]) {
+      for (const path of ['/cloudformation/home/account', '/cloudformation/home/stacks/delete']) {
+        const response = await postForm(path, {
+          accountId: sandbox.customerAccountId,
+          stackId: 'PorterRole',
+          returnTo,
+        });
+        expect(response.status).toBe(303);
+        expect(response.headers.location).toBe('/cloudformation/home/stacks?region=us-east-1');
+        expect(response.headers['set-cookie']).toBeUndefined();
+      }
+    }
+    expect((await send(`${sandbox.consoleBaseUrl}/cloudformation/home/stacks`)).status).toBe(200);
+  });
 });
 
 describe('console bad input', () => {
