@@ -115,15 +115,7 @@ export function createCloudConnectHandler(
   const roleName = config.roleName ?? DEFAULT_ROLE_NAME;
   const basePath = normaliseBasePath(config.basePath ?? '');
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const linkConfig: SessionLinkConfig = {
-    templateUrl: config.templateUrl,
-    trustedPrincipalArn: config.trustedPrincipalArn,
-    ...(config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {}),
-    ...(config.allowedTemplateOrigins
-      ? { allowedTemplateOrigins: config.allowedTemplateOrigins }
-      : {}),
-  };
-  validateConfig(region, stackName, roleName, linkConfig);
+  validateConfig(region, stackName, roleName, config);
 
   const limiter = createRateLimiter(config.rateLimit, now);
   const connectionChecks = createSingleFlight<ConnectionCheck>();
@@ -142,7 +134,7 @@ export function createCloudConnectHandler(
 
     // A reload or a second tab gets the ExternalId the customer's stack may already trust.
     const existing = await store.findByAccount(tenantId, parsed.accountId);
-    if (existing) return jsonResponse(201, { session: toConnectSession(existing, linkConfig) });
+    if (existing) return jsonResponse(201, { session: toConnectSession(existing, config) });
 
     const at = iso();
     // A tab racing this one may insert first: then its record, and its ExternalId, is the one kept.
@@ -165,7 +157,7 @@ export function createCloudConnectHandler(
         sessionId: record.sessionId,
       });
     }
-    return jsonResponse(201, { session: toConnectSession(record, linkConfig) });
+    return jsonResponse(201, { session: toConnectSession(record, config) });
   }
 
   async function checkSession(

@@ -20,7 +20,8 @@ export interface SessionLinkConfig {
  * answer (so a new template URL reaches old sessions); the ExternalId is the stored one.
  */
 export function toConnectSession(record: SessionRecord, config: SessionLinkConfig): ConnectSession {
-  const consoleBaseUrl = config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {};
+  // An empty consoleBaseUrl means none (core would refuse it as not an origin).
+  const consoleBaseUrl = config.consoleBaseUrl || undefined;
   const quickCreate = quickCreateUrl({
     region: record.region,
     templateUrl: config.templateUrl,
@@ -29,15 +30,13 @@ export function toConnectSession(record: SessionRecord, config: SessionLinkConfi
       ExternalId: record.externalId,
       TrustedPrincipalArn: config.trustedPrincipalArn,
     },
-    ...consoleBaseUrl,
-    ...(config.allowedTemplateOrigins
-      ? { allowedTemplateOrigins: config.allowedTemplateOrigins }
-      : {}),
+    consoleBaseUrl,
+    allowedTemplateOrigins: config.allowedTemplateOrigins,
   });
   const stacksConsole = stacksConsoleUrl({
     region: record.region,
     stackName: record.stackName,
-    ...consoleBaseUrl,
+    consoleBaseUrl,
   });
   return {
     sessionId: record.sessionId,
