@@ -30,8 +30,8 @@ export interface ResolveRoleTemplateOptions {
 
 /**
  * What creating a stack from the template would make: parameters checked against their
- * constraints as CloudFormation checks them, `Ref`, `Fn::Sub` and `Fn::GetAtt` resolved. For a
- * stand-in AWS (the sandbox) and for policy simulation in tests.
+ * constraints as CloudFormation checks them, `Ref`, `Fn::Sub` and `Fn::GetAtt` resolved, as an
+ * IAM policy simulator takes them (the simulator tests use it).
  *
  * @example
  * const result = resolveRoleTemplate(buildRoleTemplate(), {
