@@ -16,7 +16,9 @@ import {
   resolveParameters,
 } from './template-evaluator';
 import {
+  asArray,
   awsPrincipalsOf,
+  isObject,
   MalformedPolicyError,
   type PolicyDocument,
   parsePolicyDocument,
@@ -484,20 +486,18 @@ function iamRefusal(message: string): string {
 
 /** The trust policy as a customer who removed the ExternalId condition would leave it. */
 function withoutExternalIdCondition(policy: PolicyDocument): PolicyDocument {
-  const copy = structuredClone(policy) as { Statement?: unknown };
-  const statements = Array.isArray(copy.Statement) ? copy.Statement : [copy.Statement];
-  for (const statement of statements) {
-    if (typeof statement !== 'object' || statement === null) continue;
-    const condition = (statement as { Condition?: Record<string, Record<string, unknown>> })
-      .Condition;
-    if (!condition) continue;
+  const copy = structuredClone(policy);
+  for (const statement of asArray(copy.Statement)) {
+    // parsePolicyDocument has checked that a Condition is an object of objects.
+    if (!isObject(statement) || !isObject(statement.Condition)) continue;
+    const condition = statement.Condition;
     for (const [operator, block] of Object.entries(condition)) {
+      if (!isObject(block)) continue;
       for (const key of Object.keys(block))
         if (key.toLowerCase() === 'sts:externalid') delete block[key];
       if (Object.keys(block).length === 0) delete condition[operator];
     }
-    if (Object.keys(condition).length === 0)
-      delete (statement as { Condition?: unknown }).Condition;
+    if (Object.keys(condition).length === 0) delete statement.Condition;
   }
-  return copy as PolicyDocument;
+  return copy;
 }

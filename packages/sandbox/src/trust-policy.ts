@@ -63,6 +63,13 @@ export function parsePolicyDocument(
     if (statement.Action === undefined && statement.NotAction === undefined) {
       throw new MalformedPolicyError('Policy statement must contain actions.');
     }
+    const { Condition: condition } = statement;
+    if (
+      condition !== undefined &&
+      (!isObject(condition) || !Object.values(condition).every(isObject))
+    ) {
+      throw new MalformedPolicyError('Syntax errors in policy.');
+    }
     const namesPrincipal =
       statement.Principal !== undefined || statement.NotPrincipal !== undefined;
     if (kind === 'trust' && !namesPrincipal) {

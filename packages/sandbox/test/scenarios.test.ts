@@ -93,6 +93,43 @@ describe('no-external-id', () => {
     );
     expect(error.name).toBe('AccessDenied');
   });
+
+  it('rolls back a role whose trust policy has a condition block that is not an object, and keeps serving', async () => {
+    await start('no-external-id');
+    const { CreateStackCommand } = await import('@aws-sdk/client-cloudformation');
+    const statement = {
+      Effect: 'Allow',
+      Principal: { AWS: sandbox.vendorPrincipalArn },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: null },
+    };
+    await customer().send(
+      new CreateStackCommand({
+        StackName: 'Broken',
+        TemplateBody: JSON.stringify({
+          Resources: {
+            Role: {
+              Type: 'AWS::IAM::Role',
+              Properties: { AssumeRolePolicyDocument: { Statement: [statement] } },
+            },
+          },
+        }),
+        Capabilities: ['CAPABILITY_IAM'],
+      }),
+    );
+    clock.advance(timing.stackCreateMs);
+    const stack = (await customer().send(new DescribeStacksCommand({ StackName: 'Broken' })))
+      .Stacks?.[0];
+    expect(stack?.StackStatus).toBe('ROLLBACK_IN_PROGRESS');
+    const { StackEvents = [] } = await customer().send(
+      new DescribeStackEventsCommand({ StackName: 'Broken' }),
+    );
+    const failed = StackEvents.find((event) => event.ResourceStatus === 'CREATE_FAILED');
+    expect(failed?.ResourceStatusReason).toContain('Syntax errors in policy.');
+    await createRoleStack(sandbox);
+    clock.advance(timing.stackCreateMs + timing.propagationMs);
+    await expect(assumeAsVendor(sandbox, null)).resolves.toBeDefined();
+  });
 });
 
 describe('throttle', () => {
