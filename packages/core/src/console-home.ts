@@ -7,7 +7,7 @@ export function cloudFormationHome(
   region: unknown,
   consoleBaseUrl: unknown,
   messages: MessageOverrides | undefined,
-): { ok: true; url: URL; partition: Partition; region: string } | LinkFailure {
+): { ok: true; url: URL; partition: Partition } | LinkFailure {
   const partition = partitionOfRegion(region, messages);
   if (!partition.ok) return partition;
   const regionName = region as string;
@@ -23,7 +23,7 @@ export function cloudFormationHome(
   }
   const url = new URL('/cloudformation/home', origin);
   url.searchParams.set('region', regionName);
-  return { ok: true, url, partition: partition.partition, region: regionName };
+  return { ok: true, url, partition: partition.partition };
 }
 
 /** Parses an absolute URL without throwing. */

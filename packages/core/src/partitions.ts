@@ -106,7 +106,7 @@ export function isS3Host(host: string, partition: Partition): boolean {
 }
 
 /** A value as it may appear inside a message: strings shortened, anything else by its type. */
-export function shown(value: unknown): string {
+function shown(value: unknown): string {
   if (typeof value !== 'string') return typeof value;
   return value.length > 64 ? `${value.slice(0, 61)}...` : value;
 }

@@ -29,8 +29,8 @@ const SESSION_CODES: readonly unknown[] = [
 
 const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
 
-/** The plain-data error for anything a backend threw; unknown errors become `fallback`. */
-export function toErrorInfo(error: unknown, fallback: CloudConnectErrorCode): ErrorInfo {
+// The plain-data error for anything a backend threw; unknown errors become `fallback`.
+function toErrorInfo(error: unknown, fallback: CloudConnectErrorCode): ErrorInfo {
   const code = codeOf(error);
   if (!isErrorCode(code)) return errorInfo(fallback);
   return errorInfo(code, error instanceof Error && error.message ? error.message : undefined);
