@@ -253,6 +253,8 @@ interface EvaluationScope {
   scope: StackScope;
   parameters: ReadonlyMap<string, string>;
   conditions: Map<string, boolean>;
+  /** Conditions being evaluated, outermost first: meeting one again is a cycle. */
+  pendingConditions: string[];
   resources: Map<string, PlannedResource>;
 }
 
@@ -274,6 +276,7 @@ export function planStack(
     scope,
     parameters,
     conditions: new Map(),
+    pendingConditions: [],
     resources: new Map(),
   };
   for (const name of Object.keys(template.Conditions ?? {})) conditionValue(context, name);
@@ -429,7 +432,14 @@ function conditionValue(context: EvaluationScope, name: string): boolean {
     throw formatError(
       `Unresolved dependencies [${name}]. Cannot reference resources in the Conditions block of the template`,
     );
+  const pending = context.pendingConditions;
+  if (pending.includes(name)) {
+    const cycle = pending.slice(pending.indexOf(name));
+    throw formatError(`Circular dependency between conditions: [${cycle.join(', ')}]`);
+  }
+  pending.push(name);
   const value = evaluate(context, declaration);
+  pending.pop();
   if (typeof value !== 'boolean')
     throw formatError(`Condition ${name} must evaluate to a boolean.`);
   context.conditions.set(name, value);

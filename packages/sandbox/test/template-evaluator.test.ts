@@ -184,6 +184,17 @@ describe('intrinsic functions', () => {
       'Circular dependency between resources',
     ],
     [
+      'conditions that refer to each other',
+      {
+        Conditions: {
+          A: { 'Fn::Not': [{ Condition: 'B' }] },
+          B: { 'Fn::And': [{ Condition: 'A' }, true] },
+        },
+        Resources: { R: { Type: 'X', Condition: 'A' } },
+      },
+      'Circular dependency between conditions: [A, B]',
+    ],
+    [
       'an unknown function',
       { Resources: { A: { Type: 'X', Properties: { P: { 'Fn::Magic': 1 } } } } },
       'Unrecognized function Fn::Magic',
