@@ -1,10 +1,5 @@
 import Database from 'better-sqlite3';
-import type {
-  ConnectionStore,
-  SessionRecord,
-  SessionStatus,
-  StatusUpdate,
-} from './connection-store';
+import type { ConnectionStore, SessionRecord, SessionStatus } from './connection-store';
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -52,6 +47,15 @@ interface Row {
   updated_at: string;
 }
 
+interface UpdateParams {
+  tenantId: string;
+  sessionId: string;
+  status: SessionStatus;
+  updatedAt: string;
+  roleArn: string | null;
+  verifiedAt: string | null;
+}
+
 /**
  * The embedded default {@link ConnectionStore}: one SQLite file (better-sqlite3, opened
  * synchronously). The schema is created on first open and versioned with `user_version`; WAL
@@ -88,10 +92,12 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
        @createdAt, @status, @roleArn, @verifiedAt, @updatedAt)
      ON CONFLICT DO NOTHING`,
   );
-  const update = db.prepare(
+  // One statement writes and reads back the row, so no transaction is needed around it.
+  const update = db.prepare<[UpdateParams], Row>(
     `UPDATE sessions SET status = @status, updated_at = @updatedAt,
        role_arn = COALESCE(@roleArn, role_arn), verified_at = COALESCE(@verifiedAt, verified_at)
-     WHERE tenant_id = @tenantId AND session_id = @sessionId`,
+     WHERE tenant_id = @tenantId AND session_id = @sessionId
+     RETURNING *`,
   );
 
   // IMMEDIATE takes the write lock first, so the insert and the read see one state across processes.
@@ -105,22 +111,6 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     if (!stored) throw new Error('The session vanished right after it was stored.');
     return { record: fromRow(stored), inserted: changes === 1 };
   });
-
-  const updateStatus = db.transaction(
-    (tenantId: string, sessionId: string, change: StatusUpdate) => {
-      const { changes } = update.run({
-        tenantId,
-        sessionId,
-        status: change.status,
-        updatedAt: change.updatedAt,
-        roleArn: change.roleArn ?? null,
-        verifiedAt: change.verifiedAt ?? null,
-      });
-      if (changes === 0) return null;
-      const stored = selectBySession.get(tenantId, sessionId);
-      return stored ? fromRow(stored) : null;
-    },
-  );
 
   return {
     async findByAccount(tenantId, accountId) {
@@ -139,7 +129,15 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       return insertIfAbsent.immediate(record);
     },
     async updateStatus(tenantId, sessionId, change) {
-      return updateStatus.immediate(tenantId, sessionId, change);
+      const row = update.get({
+        tenantId,
+        sessionId,
+        status: change.status,
+        updatedAt: change.updatedAt,
+        roleArn: change.roleArn ?? null,
+        verifiedAt: change.verifiedAt ?? null,
+      });
+      return row ? fromRow(row) : null;
     },
     async close() {
       if (db.open) db.close();
