@@ -1,8 +1,4 @@
 import { refusal } from './errors';
-
-// The template entry's name for a link refusal.
-export { refusal as linkFailure } from './errors';
-
 import type { MessageOverrides } from './messages';
 
 /** The AWS partitions Cloud Connect supports. Isolated partitions (`us-iso*`, `eu-isoe-*`) are not. */
