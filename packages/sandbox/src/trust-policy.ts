@@ -172,13 +172,14 @@ export function wildcardRegExp(pattern: string, flags: string): RegExp {
 
 type ConditionTest = (actual: string, expected: string) => boolean;
 
-const STRING_OPERATORS: Record<string, ConditionTest> = {
-  stringequals: (actual, expected) => actual === expected,
-  stringequalsignorecase: (actual, expected) => actual.toLowerCase() === expected.toLowerCase(),
-  stringlike: (actual, expected) => wildcardRegExp(expected, '').test(actual),
-  arnequals: (actual, expected) => actual === expected,
-  arnlike: (actual, expected) => wildcardRegExp(expected, '').test(actual),
-};
+// A Map, so an operator named like an Object.prototype member (`constructor`) is no operator.
+const STRING_OPERATORS = new Map<string, ConditionTest>([
+  ['stringequals', (actual, expected) => actual === expected],
+  ['stringequalsignorecase', (actual, expected) => actual.toLowerCase() === expected.toLowerCase()],
+  ['stringlike', (actual, expected) => wildcardRegExp(expected, '').test(actual)],
+  ['arnequals', (actual, expected) => actual === expected],
+  ['arnlike', (actual, expected) => wildcardRegExp(expected, '').test(actual)],
+]);
 
 /** Whether every operator of a statement's Condition block holds for the request's context keys. */
 export function conditionsHold(
@@ -215,7 +216,7 @@ function operatorHolds(
     return ifExists || operator.includes('not');
   }
   const negated = operator.replace('not', '');
-  const test = STRING_OPERATORS[negated];
+  const test = STRING_OPERATORS.get(negated);
   if (!test) return false; // an operator this sandbox does not model never grants access
   const matched = expected.some((value) => test(actual, value));
   return operator === negated ? matched : !matched;

@@ -171,6 +171,15 @@ describe('evaluateTrustPolicy', () => {
     ).toBe('implicit-deny');
   });
 
+  it('never grants access through an operator it does not model, whatever its name', () => {
+    for (const operator of ['Constructor', 'ConstructorIfExists', '__proto__', 'hasOwnProperty']) {
+      const policy = parsePolicyDocument(
+        `{"Statement":{"Effect":"Allow","Principal":{"AWS":"${VENDOR}"},"Action":"sts:AssumeRole","Condition":{"${operator}":{"sts:ExternalId":"other"}}}}`,
+      );
+      expect(evaluateTrustPolicy(policy, request({}, 'abc'))).toBe('implicit-deny');
+    }
+  });
+
   it('accepts the policy as a JSON string, as CloudFormation does', () => {
     const policy = parsePolicyDocument(
       JSON.stringify({
