@@ -81,6 +81,9 @@ export const ASSUME_ROLE_DURATION_SECONDS = 900;
 /** The back-off suggested when AWS throttles us (AWS gives no Retry-After for STS). */
 export const THROTTLED_RETRY_AFTER_MS = 5000;
 
+// The verdict both checks share: a failed ConnectionCheck is also a RevocationCheck.
+type FailedCheck = Extract<ConnectionCheck, { status: 'failed' }>;
+
 type AssumeOutcome =
   | { ok: true; credentials: AssumedCredentials }
   | { ok: false; error: AwsErrorDetails };
@@ -213,7 +216,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
     }
   }
 
-  function failedFromAssume(target: RoleTarget, error: AwsErrorDetails): ConnectionCheck | null {
+  function failedFromAssume(target: RoleTarget, error: AwsErrorDetails): FailedCheck | null {
     switch (error.kind) {
       case 'vendor-credentials':
         return {
@@ -310,7 +313,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       }
       if (assumed.error.kind === 'denied') return { status: 'revoked' };
       const failed = failedFromAssume(target, assumed.error);
-      if (failed?.status === 'failed') return failed;
+      if (failed) return failed;
       // Throttled or a network failure: no verdict yet, ask again later.
       return { status: 'pending' };
     },
