@@ -338,7 +338,7 @@ function wrongExternalId(externalId: string): string {
  * Orders template versions: dotted numbers (`1.10.0` > `1.9.2`) and dates compare as numbers,
  * anything else as text.
  */
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 
 /** Bytes of randomness in a generated ExternalId: 192 bits, well over the 128 the design asks. */
-export const EXTERNAL_ID_RANDOM_BYTES = 24;
+const EXTERNAL_ID_RANDOM_BYTES = 24;
 
 /**
  * A new ExternalId from the operating system's cryptographic random source: `cc-` then 32

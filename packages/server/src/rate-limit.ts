@@ -19,8 +19,8 @@ interface Bucket {
   updatedAt: number;
 }
 
-export const DEFAULT_REQUESTS_PER_MINUTE = 120;
-export const DEFAULT_BURST = 30;
+const DEFAULT_REQUESTS_PER_MINUTE = 120;
+const DEFAULT_BURST = 30;
 // Sweep idle buckets every this many calls, so memory follows active tenants only.
 const SWEEP_EVERY = 1024;
 
