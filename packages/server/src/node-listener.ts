@@ -4,6 +4,9 @@ import { DEFAULT_MAX_BODY_BYTES } from './request-body';
 import { errorResponse } from './wire-errors';
 import { type WireMessageOverrides, wireMessage } from './wire-messages';
 
+// Methods the Fetch API's Request refuses to carry (Node's parser hands them over in upper case).
+const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
 /** Options of {@link toNodeListener}. */
 export interface NodeListenerOptions {
   /** Bodies longer than this are refused with 413 while streaming in. @default 16384 */
@@ -43,7 +46,21 @@ export function toNodeListener(
       if (!res.writableFinished) controller.abort();
     });
 
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const method = req.method ?? 'GET';
+    if (FETCH_FORBIDDEN_METHODS.has(method)) {
+      // `new Request` refuses these, so no route can be asked; no route accepts them either.
+      await send(
+        res,
+        errorResponse(
+          'METHOD_NOT_ALLOWED',
+          wireMessage('methodNotAllowed', { method, allowed: 'GET or POST' }, options.wireMessages),
+          { allow: 'GET, POST' },
+        ),
+      );
+      return;
+    }
+
+    const hasBody = method !== 'GET' && method !== 'HEAD';
     const body = hasBody ? await readBody(req, limit) : new Uint8Array(0);
     if (body === 'too-large') {
       await send(
@@ -71,7 +88,7 @@ export function toNodeListener(
       }
     }
     const request = new Request(requestUrl(req, options.fallbackHost ?? 'localhost'), {
-      method: req.method ?? 'GET',
+      method,
       headers,
       ...(hasBody ? { body } : {}),
       signal: controller.signal,

@@ -117,6 +117,38 @@ describe('toNodeListener', () => {
     expect(JSON.parse(bare.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 
+  it('answers 405 to a method the Fetch API cannot carry (TRACE), rather than dropping the socket', async () => {
+    const { origin } = await listen();
+    const url = new URL(origin);
+    const answer = await new Promise<{ status: number; allow?: string; body: string }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/api/cloud-connect/connection',
+            method: 'TRACE',
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              body += chunk;
+            });
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, allow: res.headers.allow, body }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
+    expect(answer.status).toBe(405);
+    expect(answer.allow).toBe('GET, POST');
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
+  });
+
   it('survives a Host header that is not a host', async () => {
     const { origin } = await listen();
     const url = new URL(origin);
