@@ -189,7 +189,7 @@ function quickCreateView(
   const parameters: ParameterField[] = Object.entries(template?.Parameters ?? {}).map(
     ([name, declaration]) => ({
       name,
-      label: labels[name] ?? name,
+      label: labels.get(name) ?? name,
       ...(declaration.Description !== undefined && { description: declaration.Description }),
       value: form.get(`param_${name}`) ?? declaration.Default?.toString() ?? '',
     }),
@@ -209,17 +209,18 @@ function quickCreateView(
   };
 }
 
-function parameterLabels(template: CloudFormationTemplate | undefined): Record<string, string> {
+// A Map, so a parameter named `constructor` finds no label it does not have.
+function parameterLabels(template: CloudFormationTemplate | undefined): Map<string, string> {
   const labels = (
     template?.Metadata?.['AWS::CloudFormation::Interface'] as
       | { ParameterLabels?: unknown }
       | undefined
   )?.ParameterLabels;
-  const result: Record<string, string> = {};
+  const result = new Map<string, string>();
   if (typeof labels !== 'object' || labels === null) return result;
   for (const [name, label] of Object.entries(labels)) {
     const text = (label as { default?: unknown } | null)?.default;
-    if (typeof text === 'string') result[name] = text;
+    if (typeof text === 'string') result.set(name, text);
   }
   return result;
 }

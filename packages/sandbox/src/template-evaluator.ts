@@ -97,6 +97,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A member the template declares, never one inherited from Object.prototype (`constructor`). */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** Checks a parsed template's top-level shape; the message of a refusal is CloudFormation's. */
 export function parseTemplate(input: unknown): CloudFormationTemplate {
   let value = input;
@@ -179,7 +184,9 @@ export function resolveParameters(
   given: ReadonlyArray<{ key: string; value: string }>,
 ): Map<string, string> {
   const declared = template.Parameters ?? {};
-  const unknown = given.filter((entry) => !(entry.key in declared)).map((entry) => entry.key);
+  const unknown = given
+    .filter((entry) => !Object.hasOwn(declared, entry.key))
+    .map((entry) => entry.key);
   if (unknown.length > 0) {
     throw new AwsError(
       'ValidationError',
@@ -353,8 +360,8 @@ function creationOrder(template: CloudFormationTemplate): string[] {
     for (const dependsOn of [resource?.DependsOn ?? []].flat()) found.add(dependsOn);
     for (const target of found) {
       if (
-        !(target in template.Resources) &&
-        !(target in (template.Parameters ?? {})) &&
+        !Object.hasOwn(template.Resources, target) &&
+        !Object.hasOwn(template.Parameters ?? {}, target) &&
         !target.startsWith('AWS::')
       ) {
         throw formatError(
@@ -362,7 +369,10 @@ function creationOrder(template: CloudFormationTemplate): string[] {
         );
       }
     }
-    dependencies.set(name, new Set([...found].filter((target) => target in template.Resources)));
+    dependencies.set(
+      name,
+      new Set([...found].filter((target) => Object.hasOwn(template.Resources, target))),
+    );
   }
   const ordered: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -408,7 +418,7 @@ function collectReferences(value: unknown, found: Set<string>): void {
       if (typeof text === 'string') {
         for (const name of substitutionNames(text)) {
           const target = name.split('.')[0] as string;
-          if (!(target in variables)) found.add(target);
+          if (!Object.hasOwn(variables, target)) found.add(target);
         }
       }
       if (Array.isArray(argument)) collectReferences(argument[1], found);
@@ -427,7 +437,7 @@ function substitutionNames(text: string): string[] {
 function conditionValue(context: EvaluationScope, name: string): boolean {
   const known = context.conditions.get(name);
   if (known !== undefined) return known;
-  const declaration = context.template.Conditions?.[name];
+  const declaration = own(context.template.Conditions, name);
   if (declaration === undefined)
     throw formatError(
       `Unresolved dependencies [${name}]. Cannot reference resources in the Conditions block of the template`,
@@ -529,7 +539,10 @@ function intrinsic(context: EvaluationScope, fn: string, argument: unknown): unk
       const [map, first, second] = Array.isArray(argument)
         ? argument.map((item) => evaluate(context, item))
         : [];
-      const found = context.template.Mappings?.[String(map)]?.[String(first)]?.[String(second)];
+      const found = own(
+        own(own(context.template.Mappings, String(map)), String(first)),
+        String(second),
+      );
       if (found === undefined)
         throw formatError(
           `Unable to get mapping for ${String(map)}::${String(first)}::${String(second)}`,
@@ -605,7 +618,7 @@ function attributeOf(context: EvaluationScope, target: string, attribute: string
     throw formatError(
       `Template error: instance of Fn::GetAtt references undefined resource ${target}`,
     );
-  const value = resource.attributes[attribute];
+  const value = own(resource.attributes, attribute);
   if (value === undefined) {
     throw formatError(
       `Template error: resource ${target} does not support attribute type ${attribute} in Fn::GetAtt`,
@@ -625,7 +638,7 @@ function substitute(context: EvaluationScope, argument: unknown): string {
   return text.replace(/\$\{(!?)([^}]*)\}/g, (_whole, literal: string, name: string) => {
     if (literal) return `\${${name}}`;
     const key = name.trim();
-    if (key in variables) return String(evaluate(context, variables[key]));
+    if (Object.hasOwn(variables, key)) return String(evaluate(context, variables[key]));
     if (key.includes('.') && !key.startsWith('AWS::')) {
       const [target, attribute] = splitOnce(key, '.');
       return attributeOf(context, target, attribute);

@@ -127,6 +127,23 @@ describe('quick-create page', () => {
     );
   });
 
+  it('labels a parameter named like an Object.prototype member by its own name', async () => {
+    await sandbox.close();
+    sandbox = await startSandbox({
+      clock,
+      timing,
+      template: {
+        Parameters: { constructor: { Type: 'String' } },
+        Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+      },
+    });
+    const page = await send(
+      `${sandbox.consoleBaseUrl}/cloudformation/home/quickcreate?region=us-east-1&templateURL=${encodeURIComponent(sandbox.templateUrl)}`,
+    );
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<label for="param_constructor">constructor</label>');
+  });
+
   it('labels every visible field and is a page a screen reader can navigate', async () => {
     const { body } = await openInBrowser(quickCreateLink());
     expect(body).toMatch(/<html lang="en">/);

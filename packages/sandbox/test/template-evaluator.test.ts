@@ -89,6 +89,13 @@ describe("core's role template, evaluated", () => {
         { key: 'Extra', value: 'x' },
       ]),
     ).toThrow('Parameters: [Extra] do not exist in the template');
+    expect(() =>
+      resolveParameters(template, [
+        { key: 'ExternalId', value: 'abc123' },
+        { key: 'TrustedPrincipalArn', value: VENDOR },
+        { key: 'toString', value: 'x' },
+      ]),
+    ).toThrow('Parameters: [toString] do not exist in the template');
   });
 });
 
@@ -195,6 +202,34 @@ describe('intrinsic functions', () => {
       'Circular dependency between conditions: [A, B]',
     ],
     [
+      'a Ref to a name only Object.prototype has',
+      { Resources: { A: { Type: 'X', Properties: { P: { Ref: 'constructor' } } } } },
+      'Unresolved resource dependencies [constructor]',
+    ],
+    [
+      'a Fn::Sub variable only Object.prototype has',
+      { Resources: { A: { Type: 'X', Properties: { P: { 'Fn::Sub': ['${toString}', {}] } } } } },
+      'Unresolved resource dependencies [toString]',
+    ],
+    [
+      'a condition only Object.prototype has',
+      { Conditions: {}, Resources: { A: { Type: 'X', Condition: 'constructor' } } },
+      'Unresolved dependencies [constructor]',
+    ],
+    [
+      'a mapping only Object.prototype has',
+      {
+        Mappings: { M: { K: { V: 'x' } } },
+        Resources: {
+          A: {
+            Type: 'X',
+            Properties: { P: { 'Fn::FindInMap': ['constructor', 'name', 'length'] } },
+          },
+        },
+      },
+      'Unable to get mapping for constructor::name::length',
+    ],
+    [
       'an unknown function',
       { Resources: { A: { Type: 'X', Properties: { P: { 'Fn::Magic': 1 } } } } },
       'Unrecognized function Fn::Magic',
@@ -208,6 +243,16 @@ describe('intrinsic functions', () => {
         },
       },
       'does not support attribute type Nope',
+    ],
+    [
+      'an attribute only Object.prototype has',
+      {
+        Resources: {
+          A: { Type: 'X', Properties: { P: { 'Fn::GetAtt': ['A2', 'constructor'] } } },
+          A2: { Type: 'AWS::IAM::Role' },
+        },
+      },
+      'does not support attribute type constructor',
     ],
   ])(
     'refuses a template with %s (ValidationError, "Template format error")',
