@@ -200,9 +200,12 @@ export function createCloudConnectHandler(
     return result;
   }
 
-  async function listTenantBlockers(tenantId: string, request: Request): Promise<Response> {
-    const accountId = new URL(request.url).searchParams.get('accountId');
-    const parsed = parseAccountId(accountId, messages);
+  async function listTenantBlockers(
+    tenantId: string,
+    url: URL,
+    request: Request,
+  ): Promise<Response> {
+    const parsed = parseAccountId(url.searchParams.get('accountId'), messages);
     if (!parsed.ok) return invalidAccountId(parsed.message);
     const blockers = await options.listBlockers(
       { tenantId, accountId: parsed.accountId },
@@ -263,7 +266,9 @@ export function createCloudConnectHandler(
   }
 
   async function dispatch(request: Request): Promise<Response> {
-    const route = matchRoute(basePath, request.url);
+    // A Request's url is always absolute and valid: the constructor refuses anything else.
+    const url = new URL(request.url);
+    const route = matchRoute(basePath, url.pathname);
     if (route === 'not-found') return notFound('notFound');
     if (route.method !== request.method) {
       return errorResponse(
@@ -298,7 +303,7 @@ export function createCloudConnectHandler(
           return notFound('sessionNotFound');
         return checkSession(tenantId, route.sessionId, request);
       case 'blockers':
-        return listTenantBlockers(tenantId, request);
+        return listTenantBlockers(tenantId, url, request);
       case 'revocationCheck':
         return checkRevocation(tenantId, request);
       case 'connection':
@@ -339,13 +344,7 @@ function targetOf(record: SessionRecord): RoleTarget {
   };
 }
 
-function matchRoute(basePath: string, url: string): RouteMatch | 'not-found' {
-  let pathname: string;
-  try {
-    pathname = new URL(url).pathname;
-  } catch {
-    return 'not-found';
-  }
+function matchRoute(basePath: string, pathname: string): RouteMatch | 'not-found' {
   if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) return 'not-found';
   const rest = pathname.slice(basePath.length).replace(/\/$/, '');
   const segments = rest.split('/').slice(1);
