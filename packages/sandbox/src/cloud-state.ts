@@ -349,12 +349,6 @@ export class CloudState {
       let policy: PolicyDocument;
       try {
         policy = parsePolicyDocument(resource.properties.AssumeRolePolicyDocument);
-      } catch (error) {
-        const message =
-          error instanceof MalformedPolicyError ? error.message : 'Syntax errors in policy.';
-        return { logicalId: resource.logicalId, reason: iamRefusal(message) };
-      }
-      try {
         for (const document of permissionPolicySources(stack, resource)) {
           parsePolicyDocument(document, 'permission');
         }
