@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connect } from '../../src/machine/cloud-connect.connect';
 import type { CloudConnectEvent } from '../../src/machine/cloud-connect.types';
 import { messageFor } from '../../src/messages';
-import { ACCOUNT_ID, CONNECTED, sessionFor } from './fake-backend';
+import { ACCOUNT_ID, CONNECTED, EXISTING_CONNECTION, sessionFor } from './fake-backend';
 import { type Flow, startFlow, T0, tick, toReady, toVerifying } from './harness';
 
 beforeEach(() => vi.useFakeTimers({ now: T0 }));
@@ -176,12 +176,7 @@ describe('connect(): status and progress', () => {
 });
 
 describe('connect(): revoking', () => {
-  const connection = {
-    accountId: ACCOUNT_ID,
-    roleArn: 'arn:aws:iam::123456789012:role/porter-manager',
-    verifiedAt: '2025-12-01T00:00:00.000Z',
-    sessionId: 'session-123456789012',
-  };
+  const connection = EXISTING_CONNECTION;
 
   it('walks from the revoke button through blockers and the stacks-console link to revoked', async () => {
     const flow = startFlow({

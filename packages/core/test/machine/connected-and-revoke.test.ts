@@ -1,18 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Blocker, Connection } from '../../src/backend';
+import type { Blocker } from '../../src/backend';
 import { HttpBackendError } from '../../src/http-backend';
-import { ACCOUNT_ID, CONNECTED, PENDING, sessionFor } from './fake-backend';
+import { ACCOUNT_ID, CONNECTED, EXISTING_CONNECTION, PENDING, sessionFor } from './fake-backend';
 import { startFlow, T0, tick, toVerifying } from './harness';
 
 beforeEach(() => vi.useFakeTimers({ now: T0 }));
 afterEach(() => vi.useRealTimers());
 
-const connection: Connection = {
-  accountId: ACCOUNT_ID,
-  roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/porter-manager`,
-  verifiedAt: '2025-12-01T00:00:00.000Z',
-  sessionId: `session-${ACCOUNT_ID}`,
-};
+const connection = EXISTING_CONNECTION;
 const cluster: Blocker = { id: 'c-1', kind: 'cluster', name: 'production', href: '/clusters/c-1' };
 
 describe('starting on an existing connection', () => {

@@ -2,6 +2,7 @@ import type {
   Blocker,
   CallOptions,
   ConnectBackend,
+  Connection,
   ConnectionCheck,
   ConnectSession,
   RevocationCheck,
@@ -30,6 +31,14 @@ export const CONNECTED: ConnectionCheck = {
   status: 'connected',
   roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/porter-manager`,
   verifiedAt: '2026-01-01T00:05:00.000Z',
+};
+
+/** A connection verified before the test began, for flows that start on one (`input.connection`). */
+export const EXISTING_CONNECTION: Connection = {
+  accountId: ACCOUNT_ID,
+  roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/porter-manager`,
+  verifiedAt: '2025-12-01T00:00:00.000Z',
+  sessionId: `session-${ACCOUNT_ID}`,
 };
 
 type Answer<I, O> = (input: I, call: number) => O | Promise<O>;

@@ -1,21 +1,15 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Connection } from '../../src/backend';
 import { CloudConnectError } from '../../src/errors';
 import { createCloudConnect } from '../../src/machine/create-cloud-connect';
 import { SNAPSHOT_VERSION } from '../../src/machine/snapshot';
-import { ACCOUNT_ID, CONNECTED, createFakeBackend, PENDING } from './fake-backend';
+import { CONNECTED, createFakeBackend, EXISTING_CONNECTION, PENDING } from './fake-backend';
 import { type Flow, restore, startFlow, T0, tick, toReady, toVerifying } from './harness';
 
 beforeEach(() => vi.useFakeTimers({ now: T0 }));
 afterEach(() => vi.useRealTimers());
 
-const connection: Connection = {
-  accountId: ACCOUNT_ID,
-  roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/porter-manager`,
-  verifiedAt: '2025-12-01T00:00:00.000Z',
-  sessionId: `session-${ACCOUNT_ID}`,
-};
+const connection = EXISTING_CONNECTION;
 const hang = () => new Promise<never>(() => {});
 
 // One way to reach every leaf state; each returns the flow sitting in that state.
