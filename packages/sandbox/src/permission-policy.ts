@@ -5,9 +5,9 @@
  */
 import {
   actionMatchesPattern,
-  asArray,
   conditionsHold,
-  isObject,
+  decide,
+  listMatches,
   type PolicyDocument,
   wildcardRegExp,
 } from './trust-policy';
@@ -24,29 +24,11 @@ export function isAllowedByPolicies(
   policies: readonly PolicyDocument[],
   request: PermissionRequest,
 ): boolean {
-  let allowed = false;
-  for (const policy of policies) {
-    for (const statement of asArray(policy.Statement)) {
-      if (!isObject(statement) || !statementMatches(statement, request)) continue;
-      if (statement.Effect === 'Deny') return false;
-      if (statement.Effect === 'Allow') allowed = true;
-    }
-  }
-  return allowed;
-}
-
-function statementMatches(statement: Record<string, unknown>, request: PermissionRequest): boolean {
-  const matchesAny = (patterns: unknown, test: (pattern: string) => boolean) =>
-    asArray(patterns as never).some((pattern) => typeof pattern === 'string' && test(pattern));
-  const action = (pattern: string) => actionMatchesPattern(request.action, pattern);
-  const resource = (pattern: string) => wildcardRegExp(pattern, '').test(request.resource);
-  const actionOk =
-    statement.Action !== undefined
-      ? matchesAny(statement.Action, action)
-      : !matchesAny(statement.NotAction, action);
-  const resourceOk =
-    statement.Resource !== undefined
-      ? matchesAny(statement.Resource, resource)
-      : !matchesAny(statement.NotResource, resource);
-  return actionOk && resourceOk && conditionsHold(statement.Condition as never, request.context);
+  const applies = (statement: PolicyDocument) =>
+    listMatches(statement, 'Action', (pattern) => actionMatchesPattern(request.action, pattern)) &&
+    listMatches(statement, 'Resource', (pattern) =>
+      wildcardRegExp(pattern, '').test(request.resource),
+    ) &&
+    conditionsHold(statement.Condition, request.context);
+  return decide(policies, applies) === 'allow';
 }

@@ -106,14 +106,41 @@ export function awsPrincipalsOf(policy: JsonObject): string[] {
 
 /** Decides whether the policy lets the request through. */
 export function evaluateTrustPolicy(policy: JsonObject, request: TrustRequest): TrustDecision {
+  return decide([policy], (statement) => statementApplies(statement, request));
+}
+
+/**
+ * IAM's evaluation over the statements of some policies: an applying Deny wins, then an
+ * applying Allow; with neither, an implicit deny.
+ */
+export function decide(
+  policies: readonly JsonObject[],
+  applies: (statement: JsonObject) => boolean,
+): TrustDecision {
   let allowed = false;
-  for (const statement of asArray(policy.Statement)) {
-    if (!isObject(statement)) continue;
-    if (!statementApplies(statement, request)) continue;
-    if (statement.Effect === 'Deny') return 'explicit-deny';
-    if (statement.Effect === 'Allow') allowed = true;
+  for (const policy of policies) {
+    for (const statement of asArray(policy.Statement)) {
+      if (!isObject(statement) || !applies(statement)) continue;
+      if (statement.Effect === 'Deny') return 'explicit-deny';
+      if (statement.Effect === 'Allow') allowed = true;
+    }
   }
   return allowed ? 'allow' : 'implicit-deny';
+}
+
+/**
+ * Whether a statement's `Action` (or `Resource`) lists a pattern that passes `test`; a
+ * statement with `NotAction` (`NotResource`) instead matches when none of those does.
+ */
+export function listMatches(
+  statement: JsonObject,
+  field: 'Action' | 'Resource',
+  test: (pattern: string) => boolean,
+): boolean {
+  const listed = (patterns: Json | undefined) =>
+    asArray(patterns).some((pattern) => typeof pattern === 'string' && test(pattern));
+  const positive = statement[field];
+  return positive !== undefined ? listed(positive) : !listed(statement[`Not${field}`]);
 }
 
 function statementApplies(statement: JsonObject, request: TrustRequest): boolean {
@@ -121,17 +148,11 @@ function statementApplies(statement: JsonObject, request: TrustRequest): boolean
     statement.Principal !== undefined
       ? principalBlockMatches(statement.Principal, request)
       : !principalBlockMatches(statement.NotPrincipal ?? null, request);
-  if (!principalMatches) return false;
-  const actionMatches =
-    statement.Action !== undefined
-      ? asArray(statement.Action).some(
-          (pattern) => typeof pattern === 'string' && actionMatchesPattern(request.action, pattern),
-        )
-      : !asArray(statement.NotAction).some(
-          (pattern) => typeof pattern === 'string' && actionMatchesPattern(request.action, pattern),
-        );
-  if (!actionMatches) return false;
-  return conditionsHold(statement.Condition, request.context);
+  return (
+    principalMatches &&
+    listMatches(statement, 'Action', (pattern) => actionMatchesPattern(request.action, pattern)) &&
+    conditionsHold(statement.Condition, request.context)
+  );
 }
 
 function principalBlockMatches(block: Json, request: TrustRequest): boolean {
