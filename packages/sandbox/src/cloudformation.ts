@@ -95,10 +95,10 @@ export function templateOf(
       'Either Template URL or Template Body must be specified.',
     );
   }
+  // loadTemplate has parsed it. AWS fetches templates only from S3; the sandbox only from itself.
   const template = loadTemplate(url);
-  // AWS fetches templates only from S3; the sandbox only from itself, with the same answer.
   if (!template) throw new AwsError('ValidationError', 'TemplateURL must be a supported URL.');
-  return parseTemplate(template);
+  return template;
 }
 
 function createStack(params: QueryParams, context: CloudFormationContext): XmlValue {
