@@ -156,9 +156,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       isCheckConnected: ({ context }) => context.lastCheck?.status === 'connected',
       isCheckFatal: ({ context }) => isFatal(context.lastCheck),
       isHealthCheckOn: ({ context }) => context.timing.healthIntervalMs > 0,
-      // A retryable failure says nothing about the role; anything else but "connected" is a loss.
+      // Only "not assumable" or a failure that needs a fix is a loss: a throttled or unreachable
+      // STS, or a retryable failure, says nothing about the role.
       isHealthy: (_, check: ConnectionCheck) =>
-        check?.status === 'connected' || failureOf(check)?.retryable === true,
+        check?.status === 'connected' ||
+        (check?.status === 'pending' && check.reason !== 'not-assumable') ||
+        failureOf(check)?.retryable === true,
       // Backends are the host's code: tolerate a missing answer rather than crash the actor.
       hasBlockers: (_, blockers: Blocker[]) => (blockers?.length ?? 0) > 0,
       isRevoked: (_, check: RevocationCheck) => check?.status === 'revoked',

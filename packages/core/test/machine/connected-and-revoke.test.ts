@@ -82,6 +82,22 @@ describe('health checks', () => {
     });
   });
 
+  it('a check the server could not complete (STS throttled or unreachable) is not ACCESS_LOST', async () => {
+    const flow = startFlow({
+      input: { connection, timing: { healthIntervalMs: 60_000 } },
+      script: {
+        checkConnection: (_, n) =>
+          n === 1
+            ? { status: 'pending', reason: 'throttled', retryAfterMs: 2_000 }
+            : { status: 'pending', reason: 'network' },
+      },
+    });
+    await tick(120_000);
+    expect(flow.count('checkConnection')).toBe(2);
+    expect(flow.snapshot.value).toEqual({ connected: 'waiting' });
+    expect(flow.snapshot.context.error).toBeNull();
+  });
+
   it('REVOKE.START works from accessLost', async () => {
     const flow = startFlow({
       input: { connection, timing: { healthIntervalMs: 60_000 } },
