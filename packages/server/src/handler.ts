@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto';
 import {
   type Blocker,
   type CallOptions,
+  type CheckConnectionResponse,
+  type CheckRevocationResponse,
   type ConnectionCheck,
+  type CreateSessionResponse,
   DEFAULT_ROLE_NAME,
   DEFAULT_STACK_NAME,
+  type GetConnectionResponse,
+  type ListBlockersResponse,
   type MessageOverrides,
   messageFor,
   parseAccountId,
@@ -133,15 +138,21 @@ export function createCloudConnectHandler(
     if (!parsed.ok) return invalidAccountId(parsed.message);
 
     // A reload or a second tab gets the ExternalId the customer's stack may already trust.
-    const existing = await store.findByAccount(tenantId, parsed.accountId);
-    if (existing) return jsonResponse(201, { session: toConnectSession(existing, config) });
+    const record =
+      (await store.findByAccount(tenantId, parsed.accountId)) ??
+      (await insertSession(tenantId, parsed.accountId));
+    return jsonResponse<CreateSessionResponse>(201, {
+      session: toConnectSession(record, config),
+    });
+  }
 
+  async function insertSession(tenantId: string, accountId: string): Promise<SessionRecord> {
     const at = iso();
     // A tab racing this one may insert first: then its record, and its ExternalId, is the one kept.
     const { record, inserted } = await store.insertIfAbsent({
       tenantId,
       sessionId: randomUUID(),
-      accountId: parsed.accountId,
+      accountId,
       externalId: generateExternalId(),
       region,
       stackName,
@@ -153,11 +164,11 @@ export function createCloudConnectHandler(
     if (inserted) {
       logger.info?.('Cloud Connect session created', {
         tenantId,
-        accountId: record.accountId,
+        accountId,
         sessionId: record.sessionId,
       });
     }
-    return jsonResponse(201, { session: toConnectSession(record, config) });
+    return record;
   }
 
   async function checkSession(
@@ -175,7 +186,7 @@ export function createCloudConnectHandler(
       (signal) => verifyAndRecord(record, signal),
       request.signal,
     );
-    return jsonResponse(200, { check });
+    return jsonResponse<CheckConnectionResponse>(200, { check });
   }
 
   // Runs once per shared check, so the store sees one update however many tabs asked.
@@ -211,7 +222,7 @@ export function createCloudConnectHandler(
       { tenantId, accountId: parsed.accountId },
       { signal: request.signal },
     );
-    return jsonResponse(200, { blockers });
+    return jsonResponse<ListBlockersResponse>(200, { blockers });
   }
 
   async function checkRevocation(tenantId: string, request: Request): Promise<Response> {
@@ -246,11 +257,13 @@ export function createCloudConnectHandler(
       },
       request.signal,
     );
-    return jsonResponse(200, { check });
+    return jsonResponse<CheckRevocationResponse>(200, { check });
   }
 
   async function getConnection(tenantId: string): Promise<Response> {
-    return jsonResponse(200, { connection: toConnection(await store.findConnection(tenantId)) });
+    return jsonResponse<GetConnectionResponse>(200, {
+      connection: toConnection(await store.findConnection(tenantId)),
+    });
   }
 
   async function authenticate(request: Request): Promise<string | null> {

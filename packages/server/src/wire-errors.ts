@@ -1,3 +1,5 @@
+import type { WireErrorCode as ClientWireErrorCode } from '@porter/cloud-connect';
+
 /** The error codes of the wire protocol (DESIGN.md, The backend seam), with their HTTP status. */
 export const WIRE_ERROR_STATUS = {
   BAD_REQUEST: 400,
@@ -10,7 +12,8 @@ export const WIRE_ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM: 502,
-} as const;
+  // Every code but INTERNAL is named in core's wire types; its client reads unknown codes as NETWORK.
+} as const satisfies Partial<Record<ClientWireErrorCode | 'INTERNAL', number>>;
 
 /** A code in an error body: `{ error: { code, message } }`. */
 export type WireErrorCode = keyof typeof WIRE_ERROR_STATUS;
@@ -26,10 +29,10 @@ const JSON_HEADERS = {
   'cache-control': 'no-store',
 } as const;
 
-/** A JSON answer with the headers every answer of the handler carries. */
-export function jsonResponse(
+/** A JSON answer with the headers every answer of the handler carries; `T` is the wire type of the body. */
+export function jsonResponse<T>(
   status: number,
-  body: unknown,
+  body: T,
   headers?: Readonly<Record<string, string>>,
 ): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
