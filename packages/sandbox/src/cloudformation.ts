@@ -17,7 +17,7 @@ import { type CloudFormationTemplate, parseTemplate } from './template-evaluator
 export const CLOUDFORMATION_XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
 /** The CloudFormation actions the sandbox serves. */
-export const CLOUDFORMATION_ACTIONS = [
+const CLOUDFORMATION_ACTIONS = [
   'CreateStack',
   'DescribeStacks',
   'DescribeStackEvents',
@@ -80,7 +80,7 @@ export function cloudFormationResourceOf(
 }
 
 /** Loads the template of a CreateStack request from TemplateBody or a TemplateURL the sandbox serves. */
-export function templateOf(
+function templateOf(
   body: string | undefined,
   url: string | undefined,
   loadTemplate: CloudFormationContext['loadTemplate'],
@@ -164,7 +164,7 @@ function describeStacks(params: QueryParams, context: CloudFormationContext): Xm
 }
 
 /** A stack as DescribeStacks describes it. */
-export function stackXml(stack: Stack): XmlValue {
+function stackXml(stack: Stack): XmlValue {
   return {
     StackId: stack.stackId,
     StackName: stack.name,

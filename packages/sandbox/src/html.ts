@@ -16,7 +16,7 @@ type Interpolation =
   | readonly Interpolation[];
 
 /** Escapes text for element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ENTITIES[char] ?? char);
 }
 

@@ -86,7 +86,7 @@ export function checkParam(
 }
 
 /** AWS's model validation error, with its "1 validation error detected" preamble. */
-export function validationError(detail: string): AwsError {
+function validationError(detail: string): AwsError {
   return new AwsError('ValidationError', `1 validation error detected: ${detail}`);
 }
 
@@ -136,7 +136,7 @@ export type XmlValue =
   | { readonly [element: string]: XmlValue };
 
 /** Escapes text for XML element content and attribute values. */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => XML_ENTITIES[char] ?? char);
 }
 
@@ -149,7 +149,7 @@ const XML_ENTITIES: Record<string, string> = {
 };
 
 /** Renders the children of one element (never the element itself). */
-export function renderXml(value: XmlValue): string {
+function renderXml(value: XmlValue): string {
   if (value === undefined) return '';
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'string') return escapeXml(value);

@@ -21,9 +21,6 @@ export interface StsContext {
   now: number;
 }
 
-/** The STS actions the sandbox serves. */
-export const STS_ACTIONS = ['AssumeRole', 'GetCallerIdentity'] as const;
-
 /** Runs one STS action and returns its `<ActionResult>` content. */
 export function runStsAction(action: string, params: QueryParams, context: StsContext): XmlValue {
   switch (action) {
