@@ -29,6 +29,12 @@ const CONFIG = {
   rateLimit: { requestsPerMinute: 1e9, burst: 1e9 },
 };
 
+// A verifier that answers at once: what remains is the handler's (and the store's) own cost.
+const instantVerifier: ConnectionVerifier = {
+  checkConnection: async () => ({ status: 'pending', reason: 'not-assumable' }),
+  checkRevocation: async () => ({ status: 'pending' }),
+};
+
 function makeHandler(verifier: ConnectionVerifier, store: ConnectionStore): CloudConnectHandler {
   return createCloudConnectHandler({
     verifier,
@@ -135,12 +141,7 @@ async function singleFlightRounds(role: 'missing' | 'ready'): Promise<void> {
 }
 
 async function handlerOverhead(label: string, store: ConnectionStore): Promise<void> {
-  // A verifier that answers at once: what remains is the handler's own cost.
-  const instant: ConnectionVerifier = {
-    checkConnection: async () => ({ status: 'pending', reason: 'not-assumable' }),
-    checkRevocation: async () => ({ status: 'pending' }),
-  };
-  const handler = makeHandler(instant, store);
+  const handler = makeHandler(instantVerifier, store);
   const sessions = await createSessions(handler, TENANTS);
   const run = async (count: number) => {
     const samples: number[] = [];
@@ -173,13 +174,7 @@ async function sqliteGrowth(): Promise<void> {
   };
   const files = () => size(path) + size(`${path}-wal`) + size(`${path}-shm`);
   const store = createSqliteStore(path);
-  const handler = makeHandler(
-    {
-      checkConnection: async () => ({ status: 'pending', reason: 'not-assumable' }),
-      checkRevocation: async () => ({ status: 'pending' }),
-    },
-    store,
-  );
+  const handler = makeHandler(instantVerifier, store);
   globalThis.gc?.();
   const before = {
     heap: process.memoryUsage().heapUsed,
