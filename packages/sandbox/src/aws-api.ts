@@ -134,10 +134,8 @@ export function tooLargeResponse(maxBodyBytes: number): SandboxResponse {
     `Request body must be at most ${maxBodyBytes} bytes.`,
     413,
   );
-  return {
-    ...xmlResponse(413, renderError(error, STS_XMLNS, requestId), requestId),
-    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, connection: 'close' },
-  };
+  const response = xmlResponse(413, renderError(error, STS_XMLNS, requestId), requestId);
+  return { ...response, headers: { ...response.headers, connection: 'close' } };
 }
 
 /** Refuses a role session's call that its role's permission policies do not allow, as IAM does. */
@@ -180,14 +178,11 @@ function internalFailure(): AwsError {
   );
 }
 
+// Node's server adds the Date header itself.
 function xmlResponse(status: number, xml: string, requestId: string): SandboxResponse {
   return {
     status,
-    headers: {
-      'content-type': 'text/xml',
-      'x-amzn-requestid': requestId,
-      date: new Date().toUTCString(),
-    },
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
     body: xml,
   };
 }
