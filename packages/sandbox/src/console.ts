@@ -1,5 +1,6 @@
 /** The console routes: quick-create, the stack list, Delete and the account switcher. */
 import type { IncomingHttpHeaders } from 'node:http';
+import { DEFAULT_REGION, partitionOfRegion } from '@porter/cloud-connect';
 import type { CloudState } from './cloud-state';
 import {
   CONSOLE_PATHS,
@@ -30,8 +31,6 @@ export interface ConsoleContext {
   signedInAccount: string;
   accounts: ReadonlyArray<{ id: string; label: string }>;
 }
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /** Answers console routes (`/cloudformation/home...`); undefined for any other path. */
 export function handleConsoleRequest(
@@ -122,8 +121,9 @@ function chromeFor(context: ConsoleContext, region: string, returnTo: string): C
   return { region, signedInAccount: context.signedInAccount, accounts: context.accounts, returnTo };
 }
 
+// The regions core's links can name; anything else shows the default region.
 function regionOf(value: string | null | undefined): string {
-  return value && REGION.test(value) ? value : 'us-east-1';
+  return value && partitionOfRegion(value).ok ? value : DEFAULT_REGION;
 }
 
 function readForm(headers: IncomingHttpHeaders, body: Buffer): Map<string, string> {

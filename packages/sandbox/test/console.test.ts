@@ -293,6 +293,19 @@ describe('stack list', () => {
     expect(history.body).toContain('data-status="DELETE_COMPLETE"');
   });
 
+  it('shows a region core cannot name (malformed or isolated) as the default region', async () => {
+    for (const region of ['"><b>x</b>', 'us-iso-east-1', 'eu-west-1x']) {
+      const page = await send(
+        `${sandbox.consoleBaseUrl}/cloudformation/home/stacks?region=${encodeURIComponent(region)}`,
+      );
+      expect(page.body).toContain('<span>us-east-1</span>');
+    }
+    const page = await send(
+      `${sandbox.consoleBaseUrl}/cloudformation/home/stacks?region=cn-north-1`,
+    );
+    expect(page.body).toContain('<span>cn-north-1</span>');
+  });
+
   it('filters by name', async () => {
     await createFromConsole();
     const miss = await send(
