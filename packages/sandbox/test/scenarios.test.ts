@@ -1,5 +1,9 @@
-import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import {
+  CreateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createManualClock,
@@ -9,7 +13,13 @@ import {
   startSandbox,
 } from '../src/index';
 import { send } from './raw-requests';
-import { assumeAsVendor, clientsFor, createRoleStack, rejectionOf } from './sandbox-clients';
+import {
+  assumeAsVendor,
+  clientsFor,
+  createRoleStack,
+  customerRoleArn,
+  rejectionOf,
+} from './sandbox-clients';
 
 const timing = {
   stackCreateMs: 1000,
@@ -82,11 +92,10 @@ describe('no-external-id', () => {
     await expect(assumeAsVendor(sandbox, 'any-other-id')).resolves.toBeDefined();
     // The principal is still checked: the customer's own user is not trusted.
     const { sts } = clientsFor(sandbox, sandbox.customerCredentials);
-    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
     const error = await rejectionOf(
       sts.send(
         new AssumeRoleCommand({
-          RoleArn: `arn:aws:iam::${sandbox.customerAccountId}:role/porter-manager`,
+          RoleArn: customerRoleArn(sandbox),
           RoleSessionName: 'me',
         }),
       ),
@@ -96,7 +105,6 @@ describe('no-external-id', () => {
 
   it('rolls back a role whose trust policy has a condition block that is not an object, and keeps serving', async () => {
     await start('no-external-id');
-    const { CreateStackCommand } = await import('@aws-sdk/client-cloudformation');
     const statement = {
       Effect: 'Allow',
       Principal: { AWS: sandbox.vendorPrincipalArn },
