@@ -106,6 +106,11 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
   const now = options.now ?? Date.now;
   const currentVersion = options.templateVersion ?? TEMPLATE_VERSION;
   const stsClients = new Map<string, STSClient>();
+  // Destroying a client destroys its request handler: only one made for that client may go.
+  const sharedHandler = options.clientConfig?.requestHandler;
+  const destroysClients =
+    !options.clients?.cloudFormation &&
+    !(typeof sharedHandler === 'object' && sharedHandler !== null && 'handle' in sharedHandler);
 
   function withDefaults(target: RoleTarget): RoleTarget {
     return {
@@ -212,7 +217,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       return {};
     } finally {
       // Drops the only object holding the temporary credentials (and its sockets).
-      if (!options.clients?.cloudFormation) client.destroy();
+      if (destroysClients) client.destroy();
     }
   }
 

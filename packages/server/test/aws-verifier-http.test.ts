@@ -108,6 +108,47 @@ describe('createAwsVerifier with real SDK clients', () => {
     expect(await verifier.checkConnection(TARGET)).toMatchObject({ code: 'VENDOR_CREDENTIALS' });
   });
 
+  it("leaves a request handler the host shares alone, so one check never cuts another's calls", async () => {
+    const aws = roleThatEnforcesExternalId();
+    const base = aws.handler as unknown as {
+      handle(request: unknown, options?: unknown): Promise<unknown>;
+    };
+    const handle = base.handle.bind(base);
+    const inFlight = new Set<(error: Error) => void>();
+    let releaseFirst = () => {};
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let calls = 0;
+    // Like NodeHttpHandler with its agent: destroy() closes every socket still in use.
+    const shared = Object.assign(Object.create(base), {
+      handle: (...args: Parameters<typeof handle>) =>
+        new Promise((resolve, reject) => {
+          inFlight.add(reject);
+          const held = calls++ === 0 ? firstHeld : Promise.resolve();
+          held
+            .then(() => handle(...args))
+            .then(resolve, reject)
+            .finally(() => inFlight.delete(reject));
+        }),
+      destroy() {
+        for (const cut of inFlight)
+          cut(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      },
+    });
+    const verifier = createAwsVerifier({
+      region: 'us-east-1',
+      templateVersion: '1.0.0',
+      clientConfig: { credentials: VENDOR, requestHandler: shared, maxAttempts: 1 },
+    });
+
+    const slow = verifier.checkConnection(TARGET);
+    // A second check runs to its end while the first one's AssumeRole is still in flight.
+    expect(await verifier.checkConnection(TARGET)).toMatchObject({ status: 'connected' });
+    releaseFirst();
+    expect(await slow).toMatchObject({ status: 'connected' });
+  });
+
   it('cancels the AWS call when the signal aborts', async () => {
     const aws = fakeHttpAws(() => 'hang');
     const verifier = createAwsVerifier({
