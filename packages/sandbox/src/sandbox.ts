@@ -102,6 +102,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!Number.isInteger(throttleEvery) || throttleEvery < 1)
     throw new RangeError('throttleEvery must be an integer >= 1');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // NaN would lift the limit altogether (no size is greater than NaN).
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0)
+    throw new RangeError('maxBodyBytes must be an integer number of bytes >= 0');
   let scenario = checkScenario(options.scenario ?? 'normal');
 
   const state = new CloudState();

@@ -84,9 +84,12 @@ describe('startSandbox and close', () => {
     }
   });
 
-  it('refuses negative timings and a throttle period below 1', async () => {
+  it('refuses negative timings, a throttle period below 1 and a body limit that is no size', async () => {
     await expect(startSandbox({ timing: { stackCreateMs: -1 } })).rejects.toThrow(RangeError);
     await expect(startSandbox({ throttleEvery: 0 })).rejects.toThrow(RangeError);
+    for (const maxBodyBytes of [Number.NaN, -1, 1.5]) {
+      await expect(startSandbox({ maxBodyBytes })).rejects.toThrow(RangeError);
+    }
   });
 
   it('serves the role template as JSON at templateUrl', async () => {
