@@ -839,11 +839,13 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
 /** The machine type, shared by every build of it. */
 export type CloudConnectMachine = ReturnType<typeof buildCloudConnectMachine>;
 
+// Marked pure: the published entry is one file, so only that lets a page that never runs the
+// flow drop the machine (and xstate).
 /**
  * The machine with stub actors (they reject): for diagrams, inspection and tests that provide
  * their own actors. Use `createCloudConnectMachine(backend)` or `createCloudConnect` to run it.
  */
-export const cloudConnectMachine: CloudConnectMachine = buildCloudConnectMachine();
+export const cloudConnectMachine: CloudConnectMachine = /* @__PURE__ */ buildCloudConnectMachine();
 
 /**
  * The machine with its actors bound to a backend through `.provide()`. The backend is never

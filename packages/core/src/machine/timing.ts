@@ -1,7 +1,9 @@
 import type { CloudConnectClock, CloudConnectTiming } from './cloud-connect.types';
 
+// Top-level calls are marked pure, so a page that never runs the machine can drop them.
+
 /** The defaults of DESIGN.md's timing table, in milliseconds. */
-export const DEFAULT_TIMING: Readonly<CloudConnectTiming> = Object.freeze({
+export const DEFAULT_TIMING: Readonly<CloudConnectTiming> = /* @__PURE__ */ Object.freeze({
   firstCheckMs: 10_000,
   intervalMs: 5_000,
   backoffAfterMs: 120_000,
@@ -17,7 +19,9 @@ const BACKOFF_FACTOR = 1.5;
 const JITTER = 0.2;
 
 /** The timing keys, in a stable order. */
-export const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof CloudConnectTiming)[];
+export const TIMING_KEYS = /* @__PURE__ */ Object.keys(
+  DEFAULT_TIMING,
+) as (keyof CloudConnectTiming)[];
 
 /** Whether a value can be a timing entry: a finite, non-negative number of milliseconds. */
 export function isDuration(value: unknown): value is number {
