@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CloudConnectHandler } from './handler';
-import { DEFAULT_MAX_BODY_BYTES } from './request-body';
+import { concatBytes, DEFAULT_MAX_BODY_BYTES } from './request-body';
 import { errorResponse } from './wire-errors';
 import { type WireMessageOverrides, wireMessage } from './wire-messages';
 
@@ -143,7 +143,7 @@ function readBody(
       }
       chunks.push(chunk);
     });
-    req.on('end', () => finish(Uint8Array.from(Buffer.concat(chunks))));
+    req.on('end', () => finish(concatBytes(chunks, total)));
     req.on('error', () => finish('failed'));
     req.on('aborted', () => finish('failed'));
   });
