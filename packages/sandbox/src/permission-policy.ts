@@ -9,7 +9,7 @@ import {
   decide,
   listMatches,
   type PolicyDocument,
-  wildcardRegExp,
+  wildcardMatches,
 } from './trust-policy';
 
 /** One call as IAM sees it. */
@@ -26,9 +26,7 @@ export function isAllowedByPolicies(
 ): boolean {
   const applies = (statement: PolicyDocument) =>
     listMatches(statement, 'Action', (pattern) => actionMatchesPattern(request.action, pattern)) &&
-    listMatches(statement, 'Resource', (pattern) =>
-      wildcardRegExp(pattern, '').test(request.resource),
-    ) &&
+    listMatches(statement, 'Resource', (pattern) => wildcardMatches(pattern, request.resource)) &&
     conditionsHold(statement.Condition, request.context);
   return decide(policies, applies) === 'allow';
 }

@@ -177,18 +177,37 @@ function awsPrincipalMatches(entry: string, request: TrustRequest): boolean {
 
 /** IAM action names match case-insensitively, with `*` and `?` wildcards. */
 export function actionMatchesPattern(action: string, pattern: string): boolean {
-  return wildcardRegExp(pattern, 'i').test(action);
+  return wildcardMatches(pattern, action, true);
 }
 
-/** An IAM wildcard pattern (`*`, `?`) as a whole-string regular expression. */
-export function wildcardRegExp(pattern: string, flags: string): RegExp {
-  const source = pattern
-    .split('')
-    .map((char) =>
-      char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
-    )
-    .join('');
-  return new RegExp(`^${source}$`, flags);
+/**
+ * Whether all of `text` matches an IAM wildcard pattern: `*` is any run of characters, `?` one
+ * character. Greedy with one backtrack point, so time stays linear-ish in pattern x text
+ * (a regular expression of many `.*` takes exponential time on a near miss).
+ */
+export function wildcardMatches(pattern: string, text: string, ignoreCase = false): boolean {
+  const p = ignoreCase ? pattern.toLowerCase() : pattern;
+  const t = ignoreCase ? text.toLowerCase() : text;
+  let pi = 0;
+  let ti = 0;
+  let star = -1; // the last `*` seen, and the text position it has swallowed up to
+  let swallowed = 0;
+  while (ti < t.length) {
+    if (pi < p.length && (p[pi] === '?' || p[pi] === t[ti])) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === '*') {
+      star = pi++;
+      swallowed = ti;
+    } else if (star !== -1) {
+      pi = star + 1;
+      ti = ++swallowed;
+    } else {
+      return false;
+    }
+  }
+  while (p[pi] === '*') pi++;
+  return pi === p.length;
 }
 
 type ConditionTest = (actual: string, expected: string) => boolean;
@@ -197,9 +216,9 @@ type ConditionTest = (actual: string, expected: string) => boolean;
 const STRING_OPERATORS = new Map<string, ConditionTest>([
   ['stringequals', (actual, expected) => actual === expected],
   ['stringequalsignorecase', (actual, expected) => actual.toLowerCase() === expected.toLowerCase()],
-  ['stringlike', (actual, expected) => wildcardRegExp(expected, '').test(actual)],
+  ['stringlike', (actual, expected) => wildcardMatches(expected, actual)],
   ['arnequals', (actual, expected) => actual === expected],
-  ['arnlike', (actual, expected) => wildcardRegExp(expected, '').test(actual)],
+  ['arnlike', (actual, expected) => wildcardMatches(expected, actual)],
 ]);
 
 /** Whether every operator of a statement's Condition block holds for the request's context keys. */

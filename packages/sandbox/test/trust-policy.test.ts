@@ -5,6 +5,7 @@ import {
   MalformedPolicyError,
   parsePolicyDocument,
   type TrustRequest,
+  wildcardMatches,
 } from '../src/trust-policy';
 
 const VENDOR = 'arn:aws:iam::111122223333:user/porter-connect';
@@ -199,5 +200,37 @@ describe('parsePolicyDocument', () => {
     ['no principal', { Statement: { Effect: 'Allow', Action: 'sts:AssumeRole' } }],
   ])('refuses a policy with %s', (_, document) => {
     expect(() => parsePolicyDocument(document)).toThrow(MalformedPolicyError);
+  });
+});
+
+describe('wildcardMatches', () => {
+  // The definition: `*` is any run of characters, `?` exactly one, everything else itself.
+  const definition = (pattern: string, text: string) =>
+    new RegExp(
+      `^${[...pattern].map((c) => (c === '*' ? '[^]*' : c === '?' ? '[^]' : `\\u{${c.codePointAt(0)?.toString(16)}}`)).join('')}$`,
+      'u',
+    ).test(text);
+
+  it('matches exactly as the definition of IAM wildcards (property)', () => {
+    const alphabet = fc.constantFrom('a', 'b', '*', '?', '\n');
+    fc.assert(
+      fc.property(
+        fc.string({ unit: alphabet, maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', '\n'), maxLength: 10 }),
+        (pattern, text) => {
+          expect(wildcardMatches(pattern, text)).toBe(definition(pattern, text));
+        },
+      ),
+    );
+  });
+
+  it('compares case-insensitively only when asked', () => {
+    expect(wildcardMatches('STS:Assume*', 'sts:AssumeRole', true)).toBe(true);
+    expect(wildcardMatches('STS:Assume*', 'sts:AssumeRole')).toBe(false);
+  });
+
+  it('answers a pattern with many stars at once, so a policy cannot stall the sandbox', () => {
+    expect(wildcardMatches(`${'*a'.repeat(40)}*b`, 'a'.repeat(500))).toBe(false);
+    expect(wildcardMatches(`${'*a'.repeat(40)}*b`, `${'a'.repeat(500)}b`)).toBe(true);
   });
 });
