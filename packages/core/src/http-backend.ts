@@ -100,6 +100,18 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const isString = (value: unknown): value is string => typeof value === 'string';
 const hasStrings = (value: Record<string, unknown>, keys: string[]) =>
   keys.every((key) => isString(value[key]));
+// Links a page renders as href: only http(s), so a server can never hand it a `javascript:` URL.
+// `base` admits relative links (a host's own pages); URL parsing drops tabs and newlines as browsers do.
+const isWebLink =
+  (base?: string) =>
+  (value: unknown): boolean => {
+    try {
+      const { protocol } = new URL(value as string, base);
+      return isString(value) && (protocol === 'https:' || protocol === 'http:');
+    } catch {
+      return false;
+    }
+  };
 const isOptional = (value: unknown, shape: (v: unknown) => boolean) =>
   value === undefined || shape(value);
 
@@ -117,7 +129,8 @@ export const isConnectSession: Shape<ConnectSession> = (value): value is Connect
     'quickCreateUrl',
     'stacksConsoleUrl',
     'createdAt',
-  ]);
+  ]) &&
+  [value.templateUrl, value.quickCreateUrl, value.stacksConsoleUrl].every(isWebLink());
 
 const isFailure = (value: Record<string, unknown>) =>
   value.status === 'failed' && isErrorCode(value.code) && isString(value.message);
@@ -151,7 +164,9 @@ export const isRevocationCheck: Shape<RevocationCheck> = (value): value is Revoc
 
 /** Whether a value is a `Blocker`. */
 export const isBlocker: Shape<Blocker> = (value): value is Blocker =>
-  isRecord(value) && hasStrings(value, ['id', 'kind', 'name']) && isOptional(value.href, isString);
+  isRecord(value) &&
+  hasStrings(value, ['id', 'kind', 'name']) &&
+  isOptional(value.href, isWebLink('http://relative.invalid/'));
 
 /** Whether a value is a `Connection`. */
 export const isConnection: Shape<Connection> = (value): value is Connection =>

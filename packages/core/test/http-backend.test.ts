@@ -138,6 +138,37 @@ describe('createHttpBackend: the wire protocol', () => {
 });
 
 describe('createHttpBackend: errors', () => {
+  it('refuses a session whose links are not http(s), so a page never renders a javascript: href', async () => {
+    const hostile = [
+      'javascript:alert(1)',
+      ' java\tscript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'not a url',
+    ];
+    for (const url of hostile) {
+      for (const key of ['quickCreateUrl', 'stacksConsoleUrl', 'templateUrl'] as const) {
+        const { fetch } = fakeFetch(() => json(201, { session: { ...session, [key]: url } }));
+        const error = await failure(
+          createHttpBackend({ baseUrl: '', fetch }).createSession({ accountId: session.accountId }),
+        );
+        expect(error.code, `${key}: ${url}`).toBe('NETWORK');
+      }
+    }
+  });
+
+  it("accepts blockers linking to the host's own pages or to https, and refuses other schemes", async () => {
+    const blockers = (href: string) =>
+      createHttpBackend({
+        baseUrl: '',
+        fetch: fakeFetch(() =>
+          json(200, { blockers: [{ id: 'c1', kind: 'cluster', name: 'prod', href }] }),
+        ).fetch,
+      }).listBlockers({ accountId: session.accountId });
+    await expect(blockers('/clusters/c1')).resolves.toHaveLength(1);
+    await expect(blockers('https://dashboard.example.com/clusters/c1')).resolves.toHaveLength(1);
+    expect((await failure(blockers('javascript:alert(1)'))).code).toBe('NETWORK');
+  });
+
   it('401 is UNAUTHORIZED, whatever the body', async () => {
     const { fetch } = fakeFetch(() => new Response('<h1>Sign in</h1>', { status: 401 }));
     const error = await failure(
