@@ -22,6 +22,7 @@ import {
   MalformedPolicyError,
   type PolicyDocument,
   parsePolicyDocument,
+  wholeAccountOf,
 } from './trust-policy';
 
 /** The stack statuses the sandbox moves through. */
@@ -370,8 +371,7 @@ export class CloudState {
   }
 
   #principalExists(principal: string): boolean {
-    if (principal === '*' || /^\d{12}$/.test(principal)) return true;
-    if (/^arn:[\w-]+:iam::\d{12}:root$/.test(principal)) return true;
+    if (principal === '*' || wholeAccountOf(principal) !== undefined) return true;
     return this.#principals.has(principal) || this.#roles.has(principal);
   }
 

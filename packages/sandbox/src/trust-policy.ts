@@ -4,6 +4,7 @@
  * Action/NotAction with wildcards, and Condition operators on request context keys.
  * An explicit Deny wins; with no matching Allow the answer is an implicit deny.
  */
+import { isAccountId } from '@porter/cloud-connect';
 
 /** The request a trust policy is asked about. */
 export interface TrustRequest {
@@ -166,13 +167,18 @@ function principalBlockMatches(block: Json, request: TrustRequest): boolean {
 /** A `Principal.AWS` entry: `*`, an account id or its root ARN (the whole account), or one ARN. */
 function awsPrincipalMatches(entry: string, request: TrustRequest): boolean {
   if (entry === '*') return true;
-  if (/^\d{12}$/.test(entry)) return entry === request.principalAccount;
-  const root = /^arn:[\w-]+:iam::(\d{12}):root$/.exec(entry);
-  if (root) return root[1] === request.principalAccount;
+  const account = wholeAccountOf(entry);
+  if (account !== undefined) return account === request.principalAccount;
   return (
     entry === request.principalArn ||
     (request.principalRoleArn !== undefined && entry === request.principalRoleArn)
   );
+}
+
+/** The account a `Principal.AWS` entry names as a whole (`123456789012`, `arn:aws:iam::123456789012:root`). */
+export function wholeAccountOf(entry: string): string | undefined {
+  const account = /^arn:[\w-]+:iam::(\d{12}):root$/.exec(entry)?.[1] ?? entry;
+  return isAccountId(account) ? account : undefined;
 }
 
 /** IAM action names match case-insensitively, with `*` and `?` wildcards. */
