@@ -3,6 +3,7 @@ import type { CloudState, OnFailure, Stack } from './cloud-state';
 import type { CallerIdentity } from './identities';
 import {
   AwsError,
+  invalidAction,
   type QueryParams,
   readList,
   readStructList,
@@ -10,7 +11,6 @@ import {
   type XmlValue,
 } from './query-protocol';
 import type { SandboxScenario, SandboxTiming } from './scenarios';
-import { invalidAction } from './sts';
 import { type CloudFormationTemplate, parseTemplate } from './template-evaluator';
 
 /** The XML namespace of CloudFormation responses. */

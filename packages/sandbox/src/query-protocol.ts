@@ -50,6 +50,14 @@ function decodeFormComponent(raw: string): string {
   }
 }
 
+/** AWS's answer to an action a service does not have. */
+export function invalidAction(action: string, version: string | undefined): AwsError {
+  return new AwsError(
+    'InvalidAction',
+    `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`,
+  );
+}
+
 /** A required string parameter; a missing one is AWS's "Member must not be null" validation error. */
 export function requireParam(params: QueryParams, name: string): string {
   const value = params.get(name);

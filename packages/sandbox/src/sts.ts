@@ -4,6 +4,7 @@ import type { CallerIdentity, CredentialStore } from './identities';
 import {
   AwsError,
   checkParam,
+  invalidAction,
   type QueryParams,
   requireParam,
   type XmlValue,
@@ -35,14 +36,6 @@ export function runStsAction(action: string, params: QueryParams, context: StsCo
     default:
       throw invalidAction(action, params.get('Version'));
   }
-}
-
-/** AWS's answer to an action a service does not have. */
-export function invalidAction(action: string, version: string | undefined): AwsError {
-  return new AwsError(
-    'InvalidAction',
-    `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`,
-  );
 }
 
 const ROLE_SESSION_NAME = /^[\w+=,.@-]*$/;
