@@ -48,6 +48,8 @@ export async function handleAwsRequest(
   const requestId = randomUUID();
   // Until the signature names the service, guess the namespace from the API version.
   let xmlns = STS_XMLNS;
+  // One instant per request: credential expiry, permissions and the action all see it.
+  const now = context.clock.now();
   try {
     const isForm = String(headers['content-type'] ?? '')
       .toLowerCase()
@@ -61,7 +63,7 @@ export async function handleAwsRequest(
     const caller = await verifySignature(
       { method, path: safeDecodePath(url.pathname), query, headers, body },
       context.credentials,
-      context.clock.now(),
+      now,
     );
     xmlns = caller.service === 'cloudformation' ? CLOUDFORMATION_XMLNS : STS_XMLNS;
     if (context.scenario() === 'throttle' && context.isThrottled()) {
@@ -74,7 +76,6 @@ export async function handleAwsRequest(
     if (params.get('Version') === undefined) {
       throw new AwsError('MissingParameter', 'The request must contain the parameter Version.');
     }
-    const now = context.clock.now();
     if (context.enforceRolePermissions && caller.identity.kind === 'assumed-role') {
       const resource =
         caller.service === 'sts'
@@ -85,6 +86,7 @@ export async function handleAwsRequest(
       if (resource !== undefined) {
         authorizeRoleSession(
           context,
+          now,
           caller.identity,
           `${caller.service}:${action}`,
           resource,
@@ -141,12 +143,13 @@ export function tooLargeResponse(maxBodyBytes: number): SandboxResponse {
 /** Refuses a role session's call that its role's permission policies do not allow, as IAM does. */
 function authorizeRoleSession(
   context: AwsApiContext,
+  now: number,
   caller: Extract<CallerIdentity, { kind: 'assumed-role' }>,
   action: string,
   resource: string,
   region: string,
 ): void {
-  context.state.settle(context.clock.now());
+  context.state.settle(now);
   const role = context.state.role(caller.roleArn);
   // A session outlives its role's deletion, but a role made again under the same name is another role.
   const policies =
