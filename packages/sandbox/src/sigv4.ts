@@ -144,8 +144,9 @@ export async function verifySignature(
   return { identity: resolved.identity, region, service };
 }
 
+// Own headers only: Node's headers object inherits `constructor` and the like.
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
+  const value = Object.hasOwn(headers, name) ? headers[name] : undefined;
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join(',') : value;
 }

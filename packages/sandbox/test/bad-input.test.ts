@@ -97,6 +97,19 @@ describe('requests AWS refuses, answered as AWS answers them', () => {
     expect(awsErrorOf(response).code).toBe('SignatureDoesNotMatch');
   });
 
+  it('a signed header named like an Object.prototype member that was not sent: SignatureDoesNotMatch', async () => {
+    const response = await signedQuery(sandbox, 'Action=GetCallerIdentity&Version=2011-06-15', {
+      tamper: (signed) => {
+        signed.headers.authorization = (signed.headers.authorization ?? '').replace(
+          'SignedHeaders=',
+          'SignedHeaders=constructor;',
+        );
+      },
+    });
+    expect(response.status).toBe(403);
+    expect(awsErrorOf(response).code).toBe('SignatureDoesNotMatch');
+  });
+
   it('a body over the limit: 413 RequestEntityTooLarge, and the server keeps serving', async () => {
     const response = await send(sandbox.url, {
       method: 'POST',
