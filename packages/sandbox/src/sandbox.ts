@@ -198,6 +198,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         body: `${JSON.stringify(template, null, 2)}\n`,
       };
     }
+    // Another site's page may not post to the console or the control endpoint (no CSRF):
+    // browsers send Origin with every cross-origin POST; tests and scripts send none.
+    const requestOrigin = req.headers.origin;
+    const ownOrigins = [origin(), origin().replace('127.0.0.1', 'localhost')];
+    if (method === 'POST' && requestOrigin !== undefined && !ownOrigins.includes(requestOrigin)) {
+      return htmlResponse(
+        403,
+        plainPage('Request refused', 'The sandbox accepts forms from its own pages only.'),
+      );
+    }
     if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
       return handleControlRequest(method, url, req.headers, body, controlContext);
     }

@@ -61,11 +61,15 @@ async function openInBrowser(link: string): Promise<RawResponse & { url: string 
   return { ...(await send(next)), url: next };
 }
 
-function postForm(path: string, fields: Record<string, string>): Promise<RawResponse> {
+function postForm(
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   return send(sandbox.consoleBaseUrl, {
     method: 'POST',
     path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(fields).toString(),
   });
 }
@@ -291,6 +295,38 @@ describe('stack list', () => {
       `${sandbox.consoleBaseUrl}/cloudformation/home/stacks?region=us-east-1&filteringStatus=deleted`,
     );
     expect(history.body).toContain('data-status="DELETE_COMPLETE"');
+  });
+
+  it("refuses forms another site's page posts (no CSRF), and accepts its own pages' forms", async () => {
+    await createFromConsole();
+    const list = await send(
+      `${sandbox.consoleBaseUrl}/cloudformation/home/stacks?region=us-east-1&filteringText=PorterRole`,
+    );
+    const fields = formFields(list.body, '/cloudformation/home/stacks/delete');
+    for (const origin of ['https://evil.example', 'null', 'http://127.0.0.1:1']) {
+      const refused = await postForm('/cloudformation/home/stacks/delete', fields, { origin });
+      expect(refused.status, origin).toBe(403);
+      const switched = await postForm(
+        '/cloudformation/home/account',
+        { accountId: '210987654321', returnTo: '/cloudformation/home/stacks' },
+        { origin },
+      );
+      expect(switched.status, origin).toBe(403);
+      const scenario = await send(sandbox.url, {
+        method: 'POST',
+        path: '/_sandbox/scenario',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ scenario: 'rollback' }),
+      });
+      expect(scenario.status, origin).toBe(403);
+    }
+    expect(sandbox.scenario).toBe('normal');
+    expect(await stackStatus()).toBe('CREATE_IN_PROGRESS');
+    const own = await postForm('/cloudformation/home/stacks/delete', fields, {
+      origin: sandbox.consoleBaseUrl,
+    });
+    expect(own.status).toBe(303);
+    expect(await stackStatus()).toBe('DELETE_IN_PROGRESS');
   });
 
   it('shows a region core cannot name (malformed or isolated) as the default region', async () => {
