@@ -9,6 +9,7 @@ export type CloudConnectErrorCode =
   | 'RATE_LIMITED'
   | 'STACK_FAILED'
   | 'EXTERNAL_ID_NOT_ENFORCED'
+  | 'STS_REGION_DISABLED'
   | 'VENDOR_CREDENTIALS'
   | 'TIMED_OUT'
   | 'ACCESS_LOST'
@@ -23,6 +24,7 @@ export const ERROR_CODES: readonly CloudConnectErrorCode[] = [
   'RATE_LIMITED',
   'STACK_FAILED',
   'EXTERNAL_ID_NOT_ENFORCED',
+  'STS_REGION_DISABLED',
   'VENDOR_CREDENTIALS',
   'TIMED_OUT',
   'ACCESS_LOST',

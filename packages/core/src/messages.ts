@@ -20,6 +20,8 @@ export const defaultMessages = {
     'The PorterRole stack failed to create. Delete the failed stack in the CloudFormation console, then launch it again.',
   'error.EXTERNAL_ID_NOT_ENFORCED':
     "The role can be assumed without its external ID, which would let others act as Porter in your account. Recreate the stack from Porter's template.",
+  'error.STS_REGION_DISABLED':
+    'AWS STS is off in this region for your account. Activate it in IAM account settings, then check again.',
   'error.VENDOR_CREDENTIALS':
     "The service's own AWS credentials are not working. This is not a problem with your account; contact support.",
   'error.TIMED_OUT':

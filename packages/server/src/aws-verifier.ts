@@ -230,10 +230,9 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
           message: messageFor('error.VENDOR_CREDENTIALS', undefined, options.messages),
         };
       case 'region-disabled':
-        // No code names this; VENDOR_CREDENTIALS makes RETRY verify again (STACK_FAILED would relaunch the stack).
         return {
           status: 'failed',
-          code: 'VENDOR_CREDENTIALS',
+          code: 'STS_REGION_DISABLED',
           message: messageFor(
             'server.stsRegionDisabled',
             { region: target.region, accountId: target.accountId },

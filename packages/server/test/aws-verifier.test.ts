@@ -124,7 +124,7 @@ describe('checkConnection', () => {
   it('fails telling the user to activate STS in the region on RegionDisabledException', async () => {
     aws = failingAssumeRole(awsError('RegionDisabledException', 403));
     const check = await verifier().checkConnection({ ...TARGET, region: 'ap-east-1' });
-    expect(check).toMatchObject({ status: 'failed', code: 'VENDOR_CREDENTIALS' });
+    expect(check).toMatchObject({ status: 'failed', code: 'STS_REGION_DISABLED' });
     expect(check.status === 'failed' && check.message).toMatch(
       /activate.*ap-east-1|ap-east-1.*activate/i,
     );

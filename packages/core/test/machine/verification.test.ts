@@ -295,7 +295,7 @@ describe('outcomes', () => {
     expect(attempts.map((e) => e.type === 'verification.attempt' && e.attempt)).toEqual([1, 2]);
   });
 
-  it.each(['EXTERNAL_ID_NOT_ENFORCED', 'VENDOR_CREDENTIALS'] as const)(
+  it.each(['EXTERNAL_ID_NOT_ENFORCED', 'VENDOR_CREDENTIALS', 'STS_REGION_DISABLED'] as const)(
     '%s goes to failed; RETRY checks again at once; EDIT goes to the field',
     async (code) => {
       const flow = startFlow({
