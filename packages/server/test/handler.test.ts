@@ -4,6 +4,11 @@ import { UpstreamError } from '../src/upstream-error';
 import { deferred, harness, TEMPLATE_URL, TRUSTED_PRINCIPAL } from './support/handler-harness';
 
 const ACCOUNT = '012345678901';
+const CONNECTED: ConnectionCheck = {
+  status: 'connected',
+  roleArn: `arn:aws:iam::${ACCOUNT}:role/porter-manager`,
+  verifiedAt: '2026-11-29T08:01:00.000Z',
+};
 
 async function createSession(
   h: ReturnType<typeof harness>,
@@ -126,11 +131,7 @@ describe('POST /sessions/:id/check', () => {
     expect((await h.json('GET', '/connection', { tenant: 'tenant-a' })).body).toEqual({
       connection: null,
     });
-    h.verifier.nextConnection = async () => ({
-      status: 'connected',
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/porter-manager`,
-      verifiedAt: '2026-11-29T08:01:00.000Z',
-    });
+    h.verifier.nextConnection = async () => CONNECTED;
     const { status, body } = await h.json('POST', `/sessions/${session.sessionId}/check`, {
       tenant: 'tenant-a',
     });
@@ -181,11 +182,7 @@ describe('POST /sessions/:id/check', () => {
   it('drops a stored connection when the role later stops enforcing its ExternalId', async () => {
     const h = harness();
     const session = await createSession(h);
-    h.verifier.nextConnection = async () => ({
-      status: 'connected',
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/porter-manager`,
-      verifiedAt: '2026-11-29T08:01:00.000Z',
-    });
+    h.verifier.nextConnection = async () => CONNECTED;
     await h.send('POST', `/sessions/${session.sessionId}/check`, { tenant: 'tenant-a' });
     expect(
       (await h.json('GET', '/connection', { tenant: 'tenant-a' })).body.connection,
@@ -250,11 +247,7 @@ describe('tenant isolation', () => {
   it("never lets one tenant check, see or revoke another tenant's session (404)", async () => {
     const h = harness();
     const theirs = await createSession(h, 'tenant-a');
-    h.verifier.nextConnection = async () => ({
-      status: 'connected',
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/porter-manager`,
-      verifiedAt: '2026-11-29T08:01:00.000Z',
-    });
+    h.verifier.nextConnection = async () => CONNECTED;
     await h.send('POST', `/sessions/${theirs.sessionId}/check`, { tenant: 'tenant-a' });
     h.verifier.connectionCalls.length = 0;
 
@@ -341,11 +334,7 @@ describe('POST /revocation/check', () => {
   it('records the revocation, after which GET /connection returns null', async () => {
     const h = harness();
     const session = await createSession(h);
-    h.verifier.nextConnection = async () => ({
-      status: 'connected',
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/porter-manager`,
-      verifiedAt: '2026-11-29T08:01:00.000Z',
-    });
+    h.verifier.nextConnection = async () => CONNECTED;
     await h.send('POST', `/sessions/${session.sessionId}/check`, { tenant: 'tenant-a' });
 
     h.verifier.nextRevocation = async () => ({
