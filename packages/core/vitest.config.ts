@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@porter/source'] },
+  ssr: { resolve: { conditions: ['@porter/source'] } },
   test: { include: ['test/**/*.test.ts'] },
 });

@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@porter/source'] },
+  ssr: { resolve: { conditions: ['@porter/source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     // The AWS SDK warns on Node 20 at every client creation; the tests run on Node 20.

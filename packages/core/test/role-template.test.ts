@@ -113,7 +113,13 @@ describe('buildRoleTemplate', () => {
       const bySid = new Map(statementsOf(preset).map((s) => [s.Sid, s]));
       expect(bySid.size).toBe(statementsOf(preset).length);
       for (const id of PERMISSION_GROUP_IDS) {
-        const granted = new Set((groups[id] ?? []).flatMap((sid) => actionsOf(bySid.get(sid)!)));
+        const granted = new Set(
+          (groups[id] ?? []).flatMap((sid) => {
+            const statement = bySid.get(sid);
+            if (!statement) throw new Error(`group ${id} names a missing statement ${sid}`);
+            return actionsOf(statement);
+          }),
+        );
         expect([...granted].sort(), id).toEqual(permissionActions(id, preset).sort());
       }
     }

@@ -8,7 +8,7 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url));
 function run(args: string[], until?: string) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=source', 'src/bin.ts', ...args],
+    ['--import', 'tsx', '--conditions=@porter/source', 'src/bin.ts', ...args],
     {
       cwd: packageDir,
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

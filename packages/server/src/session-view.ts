@@ -54,7 +54,7 @@ export function toConnectSession(record: SessionRecord, config: SessionLinkConfi
 
 /** The verified connection of a session, or null when it is not (or no longer) connected. */
 export function toConnection(record: SessionRecord | null): Connection | null {
-  if (!record || record.status !== 'connected' || !record.roleArn || !record.verifiedAt) {
+  if (record?.status !== 'connected' || !record.roleArn || !record.verifiedAt) {
     return null;
   }
   return {

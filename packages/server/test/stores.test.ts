@@ -14,7 +14,10 @@ import { harness } from './support/handler-harness';
 const directory = mkdtempSync(join(tmpdir(), 'cloud-connect-store-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 let files = 0;
-const newFile = () => join(directory, `store-${(files += 1)}.sqlite`);
+const newFile = () => {
+  files += 1;
+  return join(directory, `store-${files}.sqlite`);
+};
 
 function record(overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
@@ -212,7 +215,7 @@ describe('createSqliteStore', () => {
     const count = 4000;
     const [a, b] = await Promise.all(
       ['a', 'b'].map((writer) =>
-        run(tsx, ['--conditions=source', script, path, writer, String(count)], {
+        run(tsx, ['--conditions=@porter/source', script, path, writer, String(count)], {
           cwd: fileURLToPath(new URL('..', import.meta.url)),
         }),
       ),

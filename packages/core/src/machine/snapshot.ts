@@ -17,42 +17,43 @@ interface ResolvesState {
  * context must have the fields the machine reads.
  */
 export function assertSnapshot(machine: ResolvesState, snapshot: unknown): void {
-  const invalid = (why: string): never => {
-    throw new CloudConnectError('INVALID_SNAPSHOT', undefined, { cause: why });
-  };
-  if (!isRecord(snapshot)) return invalid('not an object');
-  if (snapshot.status !== 'active') return invalid('status is not "active"');
+  if (!isRecord(snapshot)) invalid('not an object');
+  if (snapshot.status !== 'active') invalid('status is not "active"');
   const context = snapshot.context;
-  if (!isRecord(context)) return invalid('no context');
+  if (!isRecord(context)) invalid('no context');
   if (context.snapshotVersion !== SNAPSHOT_VERSION) {
-    return invalid(`snapshotVersion ${String(context.snapshotVersion)} is not ${SNAPSHOT_VERSION}`);
+    invalid(`snapshotVersion ${String(context.snapshotVersion)} is not ${SNAPSHOT_VERSION}`);
   }
   const { timing } = context;
   if (typeof context.accountId !== 'string' || !isRecord(timing)) {
-    return invalid('context lacks accountId or timing');
+    invalid('context lacks accountId or timing');
   }
   // A schedule computed from a missing or non-numeric duration is NaN, and NaN waits fire at once.
   const badTiming = TIMING_KEYS.find((key) => !isDuration(timing[key]));
-  if (badTiming) return invalid(`context.timing.${badTiming} is not a duration`);
+  if (badTiming) invalid(`context.timing.${badTiming} is not a duration`);
   if (
     typeof context.attempts !== 'number' ||
     typeof context.backoffStep !== 'number' ||
     !Array.isArray(context.blockers)
   ) {
-    return invalid('context lacks attempts, backoffStep or blockers');
+    invalid('context lacks attempts, backoffStep or blockers');
   }
   for (const key of NUMBER_OR_NULL) {
     const value = context[key];
-    if (value !== null && typeof value !== 'number') return invalid(`context.${key} is malformed`);
+    if (value !== null && typeof value !== 'number') invalid(`context.${key} is malformed`);
   }
   if (snapshot.children !== undefined && !isRecord(snapshot.children)) {
-    return invalid('children is not an object');
+    invalid('children is not an object');
   }
   try {
     machine.resolveState({ value: snapshot.value as never, context: context as never });
   } catch (error) {
     invalid(`unknown state value: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+function invalid(why: string): never {
+  throw new CloudConnectError('INVALID_SNAPSHOT', undefined, { cause: why });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

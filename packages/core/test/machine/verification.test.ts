@@ -102,7 +102,12 @@ describe('the verification schedule', () => {
       const at: number[] = [];
       const flow = startFlow({
         random: () => r,
-        script: { checkConnection: () => (at.push(Date.now()), PENDING) },
+        script: {
+          checkConnection: () => {
+            at.push(Date.now());
+            return PENDING;
+          },
+        },
       });
       await toVerifying(flow);
       await tick(600_000);
