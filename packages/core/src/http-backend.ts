@@ -257,7 +257,7 @@ interface Route<T> {
   /** A POST's JSON body; a GET has none. */
   body?: object;
   /** The route names a session or connection: a 404 `NOT_FOUND` means the server forgot it. */
-  names?: boolean;
+  namesSession?: boolean;
 }
 
 /**
@@ -337,14 +337,16 @@ export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
       const detail: ErrorDetail = {
         status,
         url,
-        ...(said !== undefined && { cause: `${String(error?.code)}: ${said}` }),
+        ...(said !== undefined && {
+          cause: isString(error?.code) ? `${error.code}: ${said}` : said,
+        }),
       };
       // The status decides when the body does not: 401 and 429 always mean what they say.
       let code: CloudConnectErrorCode = 'NETWORK';
       if (status === 401) code = 'UNAUTHORIZED';
       else if (status === 429) code = 'RATE_LIMITED';
       else if (isErrorCode(error?.code)) code = error.code;
-      else if (status === 404 && route.names && error?.code === 'NOT_FOUND') {
+      else if (status === 404 && route.namesSession && error?.code === 'NOT_FOUND') {
         code = 'SESSION_NOT_FOUND';
       } else if (MISCONFIGURED_STATUSES.includes(status)) {
         code = 'MISCONFIGURED';
@@ -389,7 +391,7 @@ export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
           field: 'check',
           shape: isConnectionCheck,
           body: {},
-          names: true,
+          namesSession: true,
         },
         opts,
       );
@@ -413,7 +415,7 @@ export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
           field: 'check',
           shape: isRevocationCheck,
           body: { accountId },
-          names: true,
+          namesSession: true,
         },
         opts,
       ),

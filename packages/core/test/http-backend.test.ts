@@ -393,6 +393,9 @@ describe('createHttpBackend: a wrong integration', () => {
     const error = await failure(backend.checkConnection({ sessionId: 'gone' }));
     expect(error).toMatchObject({ code: 'SESSION_NOT_FOUND', retryable: false, status: 404 });
     expect(error.detail).toMatchObject({ url: `${BASE}/sessions/gone/check`, status: 404 });
+    // The revocation check names a connection the same way.
+    const revocation = await failure(backend.checkRevocation({ accountId: session.accountId }));
+    expect(revocation.code).toBe('SESSION_NOT_FOUND');
   });
 
   it('a relative baseUrl with no page to resolve it against throws at creation, naming the option', () => {
