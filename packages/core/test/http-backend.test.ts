@@ -473,6 +473,40 @@ describe('createHttpBackend: limits on what a server sends', () => {
     expect(body.pulled()).toBeLessThanOrEqual(1);
   });
 
+  it('reads any body up to the limit, however it is chunked, and refuses one byte more', async () => {
+    const payload = new TextEncoder().encode(JSON.stringify({ session }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 300 }), // trailing whitespace: JSON still parses
+        fc.integer({ min: -2, max: 2 }), // the limit, around the body's size
+        fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 8 }),
+        async (padding, slack, sizes) => {
+          const bytes = new Uint8Array(payload.byteLength + padding).fill(0x20);
+          bytes.set(payload);
+          const stream = new ReadableStream<Uint8Array>({
+            start(controller) {
+              for (let at = 0, i = 0; at < bytes.byteLength; i += 1) {
+                const size = sizes[i % sizes.length] ?? 1;
+                controller.enqueue(bytes.slice(at, at + size));
+                at += size;
+              }
+              controller.close();
+            },
+          });
+          const backend = createHttpBackend({
+            baseUrl: BASE,
+            fetch: async () => new Response(stream, { status: 201 }),
+            maxResponseBytes: bytes.byteLength + slack,
+          });
+          const result = backend.createSession({ accountId: '1' });
+          if (slack >= 0) await expect(result).resolves.toEqual(session);
+          else expect((await failure(result)).detail?.cause).toMatch(/over \d+ bytes$/);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('a body within the limit reads as before', async () => {
     const { fetch } = fakeFetch(() => json(201, { session }));
     const backend = createHttpBackend({ baseUrl: BASE, fetch, maxResponseBytes: 4096 });
