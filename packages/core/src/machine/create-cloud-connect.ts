@@ -3,6 +3,7 @@ import type { ConnectBackend } from '../backend';
 import { type CloudConnectMachine, createCloudConnectMachine } from './cloud-connect.machine';
 import type { CloudConnectInput, CloudConnectMachineOptions } from './cloud-connect.types';
 import { assertSnapshot } from './snapshot';
+import { resolveTiming } from './timing';
 
 /** A running (or not yet started) Cloud Connect actor. */
 export type CloudConnectActor = Actor<CloudConnectMachine>;
@@ -22,6 +23,8 @@ export interface CreateCloudConnectOptions extends CloudConnectMachineOptions {
  *
  * @throws CloudConnectError `INVALID_SNAPSHOT` when the snapshot is not one of this machine
  *   or its `context.snapshotVersion` is not the current one.
+ * @throws RangeError naming the key when an `input.timing` value is not a number of
+ *   milliseconds from 0 to 2^31-1 (longer timers fire at once).
  * @example
  * const actor = createCloudConnect({ backend, snapshot: JSON.parse(saved) });
  * actor.on('connected', ({ connection }) => save(connection));
@@ -30,6 +33,8 @@ export interface CreateCloudConnectOptions extends CloudConnectMachineOptions {
 export function createCloudConnect(options: CreateCloudConnectOptions): CloudConnectActor {
   const { backend, input, snapshot, inspect } = options;
   const machine = createCloudConnectMachine(backend, options);
+  // Here, not only in the machine's context factory: there the error would end the actor instead.
+  resolveTiming(input?.timing);
   if (snapshot !== undefined) assertSnapshot(machine, snapshot);
   return createActor(machine, {
     input,
