@@ -14,6 +14,7 @@ export {
   createAwsVerifier,
   THROTTLED_RETRY_AFTER_MS,
 } from './aws-verifier';
+export { CloudConnectConfigError } from './config-validation';
 export type { ConnectionVerifier, RoleTarget } from './connection-verifier';
 export { EXTERNAL_ID_PATTERN, generateExternalId, isExternalId } from './external-id';
 export {
