@@ -19,7 +19,7 @@ import { generateExternalId } from './external-id';
 import { validateHandlerOptions } from './handler-options';
 import { type Logger, silentLogger } from './logger';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit';
-import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
+import { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
 import { toConnection, toConnectSession } from './session-view';
 import { createSingleFlight } from './single-flight';
 import type { ConnectionStore, SessionRecord } from './stores/connection-store';
@@ -329,6 +329,14 @@ export function createCloudConnectHandler(
       if (request.signal.aborted) {
         // The client went away mid-check; nobody reads this answer.
         logger.debug?.('Request aborted by the client');
+        return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
+      }
+      if (error instanceof BodyAlreadyReadError) {
+        // The host's wiring, not the client: the message says what to change.
+        logger.error?.(error.message, {
+          errorName: error.name,
+          path: new URL(request.url).pathname,
+        });
         return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
       }
       if (error instanceof UpstreamError) {

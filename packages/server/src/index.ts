@@ -31,7 +31,7 @@ export {
   type RateLimiter,
   type RateLimitOptions,
 } from './rate-limit';
-export { DEFAULT_MAX_BODY_BYTES } from './request-body';
+export { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES } from './request-body';
 export type {
   ConnectionStore,
   SessionRecord,
