@@ -190,7 +190,7 @@ export function createCloudConnectHandler(
   // Runs once per shared check, so the store sees one update however many tabs asked.
   async function verifyAndRecord(record: SessionRecord, signal: AbortSignal) {
     const { tenantId, sessionId } = record;
-    const result = await verifier.checkConnection(targetOf(record), { signal });
+    const result = await verifier.checkConnection(targetOf(record), { signal, logger });
     if (result.status === 'connected') {
       await store.updateStatus(tenantId, sessionId, {
         status: 'connected',
@@ -239,7 +239,7 @@ export function createCloudConnectHandler(
     const check = await revocationChecks.run(
       `${tenantId}\u0000${record.sessionId}`,
       async (signal) => {
-        const result = await verifier.checkRevocation(targetOf(record), { signal });
+        const result = await verifier.checkRevocation(targetOf(record), { signal, logger });
         if (result.status === 'revoked') {
           await store.updateStatus(tenantId, record.sessionId, {
             status: 'revoked',
