@@ -279,6 +279,34 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
     return failedFromAssume(target, error) ?? pendingFromAssume(error);
   }
 
+  /**
+   * The confused-deputy check AWS asks vendors to make: the role must refuse us without an
+   * ExternalId and with a wrong one. Otherwise the verdict is `EXTERNAL_ID_NOT_ENFORCED`, or
+   * whatever kept a probe from an answer (throttling, the network, broken vendor credentials).
+   */
+  async function proveExternalIdEnforced(
+    target: RoleTarget,
+    arn: string,
+    call: Call,
+  ): Promise<'enforced' | ConnectionCheck> {
+    const [withoutId, withWrongId] = await Promise.all([
+      assume(target, arn, undefined, call),
+      assume(target, arn, wrongExternalId(target.externalId), call),
+    ]);
+    for (const probe of [withoutId, withWrongId]) {
+      if (probe.ok) {
+        call.log.warn?.('The role can be assumed without its ExternalId', { roleArn: arn });
+        return {
+          status: 'failed',
+          code: 'EXTERNAL_ID_NOT_ENFORCED',
+          message: messageFor('error.EXTERNAL_ID_NOT_ENFORCED', undefined, options.messages),
+        };
+      }
+      if (probe.error.kind !== 'denied') return outcomeOf(target, probe.error);
+    }
+    return 'enforced';
+  }
+
   return {
     partition,
     async checkConnection(given: RoleTarget, opts?: VerifierCallOptions): Promise<ConnectionCheck> {
@@ -288,21 +316,8 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       const assumed = await assume(target, arn, target.externalId, call);
       if (!assumed.ok) return outcomeOf(target, assumed.error);
 
-      const [withoutId, withWrongId] = await Promise.all([
-        assume(target, arn, undefined, call),
-        assume(target, arn, wrongExternalId(target.externalId), call),
-      ]);
-      for (const probe of [withoutId, withWrongId]) {
-        if (probe.ok) {
-          call.log.warn?.('The role can be assumed without its ExternalId', { roleArn: arn });
-          return {
-            status: 'failed',
-            code: 'EXTERNAL_ID_NOT_ENFORCED',
-            message: messageFor('error.EXTERNAL_ID_NOT_ENFORCED', undefined, options.messages),
-          };
-        }
-        if (probe.error.kind !== 'denied') return outcomeOf(target, probe.error);
-      }
+      const enforcement = await proveExternalIdEnforced(target, arn, call);
+      if (enforcement !== 'enforced') return enforcement;
 
       const stack = await describeStack(target, assumed.credentials, call);
       const warnings: string[] = [];
@@ -330,6 +345,12 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       const arn = roleArnOf(partitionOf(target.region), target);
       const assumed = await assume(target, arn, target.externalId, call);
       if (assumed.ok) {
+        // A role that lets anyone in without this ExternalId may be another tenant's: say so,
+        // and reveal nothing about its stack (the confused-deputy check, as for connections).
+        const enforcement = await proveExternalIdEnforced(target, arn, call);
+        if (enforcement !== 'enforced') {
+          return enforcement.status === 'failed' ? enforcement : { status: 'pending' };
+        }
         const stack = await describeStack(target, assumed.credentials, call);
         return stack.stackStatus
           ? { status: 'pending', stackStatus: stack.stackStatus }

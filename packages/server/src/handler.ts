@@ -240,9 +240,21 @@ export function createCloudConnectHandler(
       `${tenantId}\u0000${record.sessionId}`,
       async (signal) => {
         const result = await verifier.checkRevocation(targetOf(record), { signal, logger });
-        if (result.status === 'revoked') {
+        // Only a verified connection can be revoked: a session never connected stays as it is.
+        const current = await store.findBySession(tenantId, record.sessionId);
+        if (current?.status === 'connected' && result.status === 'revoked') {
           await store.updateStatus(tenantId, record.sessionId, {
             status: 'revoked',
+            updatedAt: iso(),
+          });
+        } else if (
+          current?.status === 'connected' &&
+          result.status === 'failed' &&
+          result.code === 'EXTERNAL_ID_NOT_ENFORCED'
+        ) {
+          // As for checks: a role that no longer insists on its ExternalId is not a connection.
+          await store.updateStatus(tenantId, record.sessionId, {
+            status: 'pending',
             updatedAt: iso(),
           });
         }
