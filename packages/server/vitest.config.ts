@@ -5,6 +5,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@porter/source'] } },
   test: {
     include: ['test/**/*.test.ts'],
+    // A real PostgreSQL server for the store contract, multi-instance and fault tests.
+    globalSetup: ['test/support/postgres-global-setup.ts'],
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Tests never reach real AWS: no ambient profile or region may leak in.

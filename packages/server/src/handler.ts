@@ -18,12 +18,13 @@ import {
   roleArn,
 } from '@porter/cloud-connect';
 import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+import { type Coordination, createInProcessCoordination } from './coordination';
 import { generateExternalId } from './external-id';
 import { type Logger, silentLogger } from './logger';
-import { createRateLimiter, type RateLimitOptions } from './rate-limit';
+import type { RateLimitOptions } from './rate-limit';
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
 import { type SessionLinkConfig, toConnection, toConnectSession } from './session-view';
-import { createSingleFlight } from './single-flight';
+import { StoreUnavailableError } from './store-unavailable-error';
 import type { ConnectionStore, SessionRecord } from './stores/connection-store';
 import { UpstreamError } from './upstream-error';
 import { errorResponse, jsonResponse } from './wire-errors';
@@ -77,6 +78,13 @@ export interface CloudConnectHandlerOptions {
   wireMessages?: WireMessageOverrides;
   /** The clock for timestamps and the rate limit. @default Date.now */
   now?: () => number;
+  /**
+   * Where shared checks and rate-limit budgets live. Several instances behind a load balancer
+   * pass one shared coordination (e.g. `createPostgresCoordination`), so they make one AWS call
+   * per check and hold each tenant to one budget between them.
+   * @default createInProcessCoordination({ now })
+   */
+  coordination?: Coordination;
 }
 
 /** A Fetch-API request handler: works with Next.js, Hono, Bun, Deno, workers, and Node via `toNodeListener`. */
@@ -122,9 +130,7 @@ export function createCloudConnectHandler(
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   validateConfig(region, stackName, roleName, config);
 
-  const limiter = createRateLimiter(config.rateLimit, now);
-  const connectionChecks = createSingleFlight<ConnectionCheck>();
-  const revocationChecks = createSingleFlight<RevocationCheck>();
+  const coordination = options.coordination ?? createInProcessCoordination({ now });
   const iso = () => new Date(now()).toISOString();
 
   const notFound = (id: 'notFound' | 'sessionNotFound') =>
@@ -181,8 +187,8 @@ export function createCloudConnectHandler(
     const record = await store.findBySession(tenantId, sessionId);
     if (!record) return notFound('sessionNotFound');
 
-    const check = await connectionChecks.run(
-      `${tenantId}\u0000${sessionId}`,
+    const check = await coordination.singleFlight<ConnectionCheck>(
+      `connection\u0000${tenantId}\u0000${sessionId}`,
       (signal) => verifyAndRecord(record, signal),
       request.signal,
     );
@@ -238,8 +244,8 @@ export function createCloudConnectHandler(
       );
     }
 
-    const check = await revocationChecks.run(
-      `${tenantId}\u0000${record.sessionId}`,
+    const check = await coordination.singleFlight<RevocationCheck>(
+      `revocation\u0000${tenantId}\u0000${record.sessionId}`,
       async (signal) => {
         const result = await verifier.checkRevocation(targetOf(record), { signal });
         if (result.status === 'revoked') {
@@ -299,7 +305,7 @@ export function createCloudConnectHandler(
     if (tenantId === null) {
       return errorResponse('UNAUTHORIZED', messageFor('error.UNAUTHORIZED', undefined, messages));
     }
-    const decision = limiter.take(tenantId);
+    const decision = await coordination.takeToken(tenantId, config.rateLimit);
     if (!decision.allowed) {
       const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       return errorResponse('RATE_LIMITED', messageFor('error.RATE_LIMITED', undefined, messages), {
@@ -332,6 +338,13 @@ export function createCloudConnectHandler(
         // The client went away mid-check; nobody reads this answer.
         logger.debug?.('Request aborted by the client');
         return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
+      }
+      if (error instanceof StoreUnavailableError) {
+        // The message is ours (it names the failure, never a connection string or query).
+        logger.warn?.('The session store is unavailable', { reason: error.message });
+        return errorResponse('UNAVAILABLE', wireMessage('unavailable', undefined, wireMessages), {
+          'retry-after': '1',
+        });
       }
       if (error instanceof UpstreamError) {
         logger.warn?.('AWS gave an unexpected answer', {

@@ -13,6 +13,11 @@ export {
   THROTTLED_RETRY_AFTER_MS,
 } from './aws-verifier';
 export type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+export {
+  type Coordination,
+  createInProcessCoordination,
+  type InProcessCoordinationOptions,
+} from './coordination';
 export { EXTERNAL_ID_PATTERN, generateExternalId, isExternalId } from './external-id';
 export {
   type CloudConnectHandler,
@@ -28,8 +33,10 @@ export {
   type RateLimitDecision,
   type RateLimiter,
   type RateLimitOptions,
+  rateLimitBudget,
 } from './rate-limit';
 export { DEFAULT_MAX_BODY_BYTES } from './request-body';
+export { StoreUnavailableError } from './store-unavailable-error';
 export type {
   ConnectionStore,
   SessionRecord,

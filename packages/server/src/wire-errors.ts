@@ -12,8 +12,10 @@ export const WIRE_ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM: 502,
-  // Every code but INTERNAL is named in core's wire types; its client reads unknown codes as NETWORK.
-} as const satisfies Partial<Record<ClientWireErrorCode | 'INTERNAL', number>>;
+  UNAVAILABLE: 503,
+  // Every code but INTERNAL and UNAVAILABLE is named in core's wire types; its client reads
+  // unknown codes as NETWORK, which it retries: right for both.
+} as const satisfies Partial<Record<ClientWireErrorCode | 'INTERNAL' | 'UNAVAILABLE', number>>;
 
 /** A code in an error body: `{ error: { code, message } }`. */
 export type WireErrorCode = keyof typeof WIRE_ERROR_STATUS;
