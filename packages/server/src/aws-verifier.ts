@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   CloudFormationClient,
   type CloudFormationClientConfig,
@@ -21,6 +20,7 @@ import { TEMPLATE_VERSION } from '@porter/cloud-connect/template';
 import { type AwsErrorDetails, classifyAwsError } from './aws-error-classification';
 import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
 import { type Logger, silentLogger } from './logger';
+import { randomBytes, toHex } from './random-bytes';
 import { UpstreamError } from './upstream-error';
 
 /**
@@ -329,12 +329,12 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
  * the customer's CloudTrail shows `cloud-connect-check-...`.
  */
 export function roleSessionName(nowMs: number): string {
-  return `cloud-connect-check-${nowMs}-${randomBytes(4).toString('hex')}`;
+  return `cloud-connect-check-${nowMs}-${toHex(randomBytes(4))}`;
 }
 
 // A syntactically valid ExternalId that cannot be the session's own.
 function wrongExternalId(externalId: string): string {
-  const candidate = `cc-probe-${randomBytes(16).toString('hex')}`;
+  const candidate = `cc-probe-${toHex(randomBytes(16))}`;
   return candidate === externalId ? `${candidate}-x` : candidate;
 }
 

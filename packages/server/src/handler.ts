@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Blocker,
   type CallOptions,
@@ -157,7 +156,7 @@ export function createCloudConnectHandler(
     // A tab racing this one may insert first: then its record, and its ExternalId, is the one kept.
     const { record, inserted } = await store.insertIfAbsent({
       tenantId,
-      sessionId: randomUUID(),
+      sessionId: crypto.randomUUID(),
       accountId,
       externalId: generateExternalId(),
       region,

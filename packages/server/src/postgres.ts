@@ -1,4 +1,4 @@
-// @porter/cloud-connect-server/postgres: sessions and cross-instance coordination in PostgreSQL,
+// `@porter/cloud-connect-server/postgres`: sessions and cross-instance coordination in PostgreSQL,
 // on the `pg` driver (an optional peer dependency: install it to use this entry).
 export {
   createPostgresCoordination,
