@@ -48,11 +48,11 @@ const ACQUIRE = `WITH acquired AS (
         AND (f.result_until IS NULL OR f.result_until <= clock_timestamp())
     RETURNING 1
   )
-  SELECT true AS acquired, false AS fresh, NULL::jsonb AS result, 0::float8 AS wait_ms
+  SELECT 'acquired' AS state, NULL AS result, '0' AS wait_ms
   FROM acquired
   UNION ALL
-  SELECT false, result_until > clock_timestamp(), result,
-    EXTRACT(EPOCH FROM lease_until - clock_timestamp())::float8 * 1000
+  SELECT CASE WHEN result_until > clock_timestamp() THEN 'done' ELSE 'held' END, result::text,
+    (EXTRACT(EPOCH FROM lease_until - clock_timestamp()) * 1000)::text
   FROM cloud_connect_flights
   WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM acquired)`;
 const RENEW = `UPDATE cloud_connect_flights
@@ -89,9 +89,9 @@ const TAKE = `INSERT INTO cloud_connect_rate_buckets AS b (key, tokens, updated_
           * 1000) * $3::float8) - 1)) / $3::float8 * interval '1 millisecond'
     WHERE LEAST($2::float8, b.tokens + GREATEST(0,
         EXTRACT(EPOCH FROM statement_timestamp() - b.updated_at)::float8 * 1000) * $3::float8) >= 1
-  RETURNING tokens`;
+  RETURNING 1`;
 const TOKENS = `SELECT LEAST($2::float8, tokens + GREATEST(0,
-    EXTRACT(EPOCH FROM statement_timestamp() - updated_at)::float8 * 1000) * $3::float8) AS tokens
+    EXTRACT(EPOCH FROM statement_timestamp() - updated_at)::float8 * 1000) * $3::float8)::text AS tokens
   FROM cloud_connect_rate_buckets WHERE key = $1`;
 const SWEEP = `WITH buckets AS (
     DELETE FROM cloud_connect_rate_buckets WHERE full_at < statement_timestamp()
@@ -102,11 +102,11 @@ const SWEEP = `WITH buckets AS (
 // Forget full buckets and old flights every this many token takes, so the tables follow active tenants.
 const SWEEP_EVERY = 1024;
 
+// Columns are text, parsed here, so a host pool's own type parsers cannot change them.
 interface AcquireRow {
-  acquired: boolean;
-  fresh: boolean | null;
-  result: unknown;
-  wait_ms: number;
+  state: 'acquired' | 'done' | 'held';
+  result: string | null;
+  wait_ms: string;
 }
 
 /**
@@ -173,16 +173,16 @@ export function createPostgresCoordination(
         wake.cancel();
         throw error;
       }
-      if (row?.acquired) {
+      if (row?.state === 'acquired') {
         wake.cancel();
         return runHolding(dbKey, holder, call, signal);
       }
-      if (row?.fresh) {
+      if (row?.state === 'done' && row.result !== null) {
         wake.cancel();
-        return row.result as T;
+        return JSON.parse(row.result) as T;
       }
       // No row: it changed after this statement's snapshot; look again at once.
-      const waitMs = row ? Math.min(pollMs, Math.max(0, Math.ceil(row.wait_ms))) : 0;
+      const waitMs = row ? Math.min(pollMs, Math.max(0, Math.ceil(Number(row.wait_ms)))) : 0;
       await wake.wait(waitMs, signal);
     }
   }
@@ -234,12 +234,12 @@ export function createPostgresCoordination(
       }
       const taken = await query('cloud_connect_take', TAKE, [dbKey, burst, tokensPerMs]);
       if (taken.length > 0) return { allowed: true };
-      const [row] = await query<{ tokens: number }>('cloud_connect_tokens', TOKENS, [
+      const [row] = await query<{ tokens: string }>('cloud_connect_tokens', TOKENS, [
         dbKey,
         burst,
         tokensPerMs,
       ]);
-      const tokens = row?.tokens ?? burst;
+      const tokens = row ? Number(row.tokens) : burst;
       return {
         allowed: false,
         retryAfterMs: Math.max(1, Math.ceil((1 - tokens) / tokensPerMs)),

@@ -34,7 +34,8 @@ interface Row {
   updated_at: string;
 }
 
-// Timestamps are read as ISO 8601 text in SQL, so a host's own pg type parsers cannot change them.
+// Every value is read as text (timestamps as ISO 8601, made in SQL), so a host pool's own type
+// parsers cannot change what the store returns.
 const iso = (column: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 const COLUMNS = `tenant_id, session_id, account_id, external_id, region, stack_name, role_name,
@@ -55,9 +56,9 @@ const INSERT_IF_ABSENT = `WITH inserted AS (
     ON CONFLICT (tenant_id, account_id) DO NOTHING
     RETURNING ${COLUMNS}
   )
-  SELECT *, true AS inserted FROM inserted
+  SELECT *, 'inserted' AS outcome FROM inserted
   UNION ALL
-  SELECT ${COLUMNS}, false AS inserted FROM cloud_connect_sessions
+  SELECT ${COLUMNS}, 'existing' AS outcome FROM cloud_connect_sessions
   WHERE tenant_id = $1 AND account_id = $3 AND NOT EXISTS (SELECT 1 FROM inserted)`;
 const UPDATE_STATUS = `UPDATE cloud_connect_sessions
   SET status = $3, updated_at = $4, role_arn = COALESCE($5, role_arn),
@@ -140,9 +141,9 @@ export function createPostgresStore(options: PostgresConnectionOptions): Postgre
       ];
       for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt += 1) {
         const [row] = (await query('cloud_connect_insert', INSERT_IF_ABSENT, values)) as (Row & {
-          inserted: boolean;
+          outcome: 'inserted' | 'existing';
         })[];
-        if (row) return { record: fromRow(row), inserted: row.inserted };
+        if (row) return { record: fromRow(row), inserted: row.outcome === 'inserted' };
       }
       throw new Error('The session could be neither inserted nor read back.');
     },
