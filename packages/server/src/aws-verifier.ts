@@ -5,7 +5,6 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import {
-  type CallOptions,
   type ConnectionCheck,
   DEFAULT_ROLE_NAME,
   DEFAULT_STACK_NAME,
@@ -18,7 +17,14 @@ import {
 } from '@porter/cloud-connect';
 import { TEMPLATE_VERSION } from '@porter/cloud-connect/template';
 import { type AwsErrorDetails, classifyAwsError } from './aws-error-classification';
-import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+import {
+  CloudConnectConfigError,
+  describeValue,
+  requireMethods,
+  requirePartition,
+  requireUrl,
+} from './config-validation';
+import type { ConnectionVerifier, RoleTarget, VerifierCallOptions } from './connection-verifier';
 import { type Logger, silentLogger } from './logger';
 import { randomBytes, toHex } from './random-bytes';
 import { UpstreamError } from './upstream-error';
@@ -99,10 +105,8 @@ type AssumeOutcome =
  *   roleName: 'porter-manager', stackName: 'PorterRole' });
  */
 export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifier {
-  // Fails at start-up for a region that is not one.
-  requirePartition(options.region);
-  const partitionOf = (region: string) => options.partition ?? requirePartition(region);
-  const logger = options.logger ?? silentLogger;
+  const partition = validateVerifierOptions(options);
+  const partitionOf = (region: string) => options.partition ?? targetPartition(region);
   const now = options.now ?? Date.now;
   const currentVersion = options.templateVersion ?? TEMPLATE_VERSION;
   const stsClients = new Map<string, STSClient>();
@@ -111,6 +115,11 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
   const destroysClients =
     !options.clients?.cloudFormation &&
     !(typeof sharedHandler === 'object' && sharedHandler !== null && 'handle' in sharedHandler);
+
+  // Where calls go, for log lines: the configured endpoint or AWS's own.
+  function endpointOf(region: string): string {
+    return describeEndpoint(options.clientConfig?.endpoint, region);
+  }
 
   function withDefaults(target: RoleTarget): RoleTarget {
     return {
@@ -142,11 +151,21 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
     return new CloudFormationClient({ ...options.clientConfig, region, credentials });
   }
 
+  // What one check carries to every AWS call it makes.
+  interface Call {
+    signal: AbortSignal | undefined;
+    log: Logger;
+  }
+
+  function callOf(opts: VerifierCallOptions | undefined): Call {
+    return { signal: opts?.signal, log: options.logger ?? opts?.logger ?? silentLogger };
+  }
+
   async function assume(
     target: RoleTarget,
     arn: string,
     externalId: string | undefined,
-    signal: AbortSignal | undefined,
+    { signal, log }: Call,
   ): Promise<AssumeOutcome> {
     try {
       const output = await stsFor(target.region).send(
@@ -177,12 +196,10 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       const details = classifyAwsError(error, signal);
       if (details.kind === 'aborted') throw abortReason(signal, error);
       if (details.kind === 'unexpected') throw upstream('AssumeRole', details, error);
-      logger.debug?.('AssumeRole refused', {
+      reportRefusal(log, details, {
         roleArn: arn,
         withExternalId: externalId !== undefined,
-        errorName: details.name,
-        kind: details.kind,
-        requestId: details.requestId,
+        endpoint: endpointOf(target.region),
       });
       return { ok: false, error: details };
     }
@@ -191,7 +208,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
   async function describeStack(
     target: RoleTarget,
     credentials: AssumedCredentials,
-    signal: AbortSignal | undefined,
+    { signal, log }: Call,
   ): Promise<{ stackStatus?: string; templateVersion?: string }> {
     const client = cloudFormationFor(target.region, credentials);
     try {
@@ -209,9 +226,11 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       const details = classifyAwsError(error, signal);
       if (details.kind === 'aborted') throw abortReason(signal, error);
       // The role is proven either way; the stack is information, so its absence is not a verdict.
-      logger.warn?.('DescribeStacks failed; reporting the check without stack details', {
+      log.warn?.('DescribeStacks failed; reporting the check without stack details', {
         stackName: target.stackName,
+        endpoint: endpointOf(target.region),
         errorName: details.name,
+        errorCode: details.code,
         requestId: details.requestId,
       });
       return {};
@@ -260,31 +279,47 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
     return failedFromAssume(target, error) ?? pendingFromAssume(error);
   }
 
+  /**
+   * The confused-deputy check AWS asks vendors to make: the role must refuse us without an
+   * ExternalId and with a wrong one. Otherwise the verdict is `EXTERNAL_ID_NOT_ENFORCED`, or
+   * whatever kept a probe from an answer (throttling, the network, broken vendor credentials).
+   */
+  async function proveExternalIdEnforced(
+    target: RoleTarget,
+    arn: string,
+    call: Call,
+  ): Promise<'enforced' | ConnectionCheck> {
+    const [withoutId, withWrongId] = await Promise.all([
+      assume(target, arn, undefined, call),
+      assume(target, arn, wrongExternalId(target.externalId), call),
+    ]);
+    for (const probe of [withoutId, withWrongId]) {
+      if (probe.ok) {
+        call.log.warn?.('The role can be assumed without its ExternalId', { roleArn: arn });
+        return {
+          status: 'failed',
+          code: 'EXTERNAL_ID_NOT_ENFORCED',
+          message: messageFor('error.EXTERNAL_ID_NOT_ENFORCED', undefined, options.messages),
+        };
+      }
+      if (probe.error.kind !== 'denied') return outcomeOf(target, probe.error);
+    }
+    return 'enforced';
+  }
+
   return {
-    async checkConnection(given: RoleTarget, opts?: CallOptions): Promise<ConnectionCheck> {
+    partition,
+    async checkConnection(given: RoleTarget, opts?: VerifierCallOptions): Promise<ConnectionCheck> {
       const target = withDefaults(given);
-      const signal = opts?.signal;
+      const call = callOf(opts);
       const arn = roleArnOf(partitionOf(target.region), target);
-      const assumed = await assume(target, arn, target.externalId, signal);
+      const assumed = await assume(target, arn, target.externalId, call);
       if (!assumed.ok) return outcomeOf(target, assumed.error);
 
-      const [withoutId, withWrongId] = await Promise.all([
-        assume(target, arn, undefined, signal),
-        assume(target, arn, wrongExternalId(target.externalId), signal),
-      ]);
-      for (const probe of [withoutId, withWrongId]) {
-        if (probe.ok) {
-          logger.warn?.('The role can be assumed without its ExternalId', { roleArn: arn });
-          return {
-            status: 'failed',
-            code: 'EXTERNAL_ID_NOT_ENFORCED',
-            message: messageFor('error.EXTERNAL_ID_NOT_ENFORCED', undefined, options.messages),
-          };
-        }
-        if (probe.error.kind !== 'denied') return outcomeOf(target, probe.error);
-      }
+      const enforcement = await proveExternalIdEnforced(target, arn, call);
+      if (enforcement !== 'enforced') return enforcement;
 
-      const stack = await describeStack(target, assumed.credentials, signal);
+      const stack = await describeStack(target, assumed.credentials, call);
       const warnings: string[] = [];
       if (stack.templateVersion && compareVersions(stack.templateVersion, currentVersion) < 0) {
         warnings.push(
@@ -304,13 +339,19 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       };
     },
 
-    async checkRevocation(given: RoleTarget, opts?: CallOptions): Promise<RevocationCheck> {
+    async checkRevocation(given: RoleTarget, opts?: VerifierCallOptions): Promise<RevocationCheck> {
       const target = withDefaults(given);
-      const signal = opts?.signal;
+      const call = callOf(opts);
       const arn = roleArnOf(partitionOf(target.region), target);
-      const assumed = await assume(target, arn, target.externalId, signal);
+      const assumed = await assume(target, arn, target.externalId, call);
       if (assumed.ok) {
-        const stack = await describeStack(target, assumed.credentials, signal);
+        // A role that lets anyone in without this ExternalId may be another tenant's: say so,
+        // and reveal nothing about its stack (the confused-deputy check, as for connections).
+        const enforcement = await proveExternalIdEnforced(target, arn, call);
+        if (enforcement !== 'enforced') {
+          return enforcement.status === 'failed' ? enforcement : { status: 'pending' };
+        }
+        const stack = await describeStack(target, assumed.credentials, call);
         return stack.stackStatus
           ? { status: 'pending', stackStatus: stack.stackStatus }
           : { status: 'pending' };
@@ -322,6 +363,60 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       return { status: 'pending' };
     },
   };
+}
+
+/**
+ * Logs a refused AssumeRole at the level a developer needs: broken vendor credentials and an
+ * unreachable endpoint are theirs to fix; a denial is the normal "not yet" of polling.
+ */
+function reportRefusal(
+  log: Logger,
+  details: AwsErrorDetails,
+  context: { roleArn: string; withExternalId: boolean; endpoint: string },
+): void {
+  const fields = {
+    ...context,
+    errorName: details.name,
+    errorCode: details.code,
+    kind: details.kind,
+    requestId: details.requestId,
+  };
+  const cause = details.code ?? details.name;
+  switch (details.kind) {
+    case 'vendor-credentials':
+      log.error?.(
+        `AWS STS at ${context.endpoint} refused the vendor's own credentials (${cause}): fix ` +
+          'clientConfig.credentials (or the default credential chain), and check that ' +
+          'clientConfig.endpoint points where those credentials belong.',
+        fields,
+      );
+      return;
+    case 'network':
+      log.warn?.(
+        `Could not reach AWS STS at ${context.endpoint} (${cause}): check clientConfig.endpoint ` +
+          'and the network. The check stays pending.',
+        fields,
+      );
+      return;
+    case 'region-disabled':
+      log.warn?.(`STS is not activated in this region for the account (${cause}).`, fields);
+      return;
+    case 'throttled':
+      log.info?.(`AWS STS at ${context.endpoint} throttled AssumeRole (${cause}).`, fields);
+      return;
+    default:
+      log.debug?.('AssumeRole refused', fields);
+  }
+}
+
+/** The configured endpoint as text (never a provider's secrets: providers are not called). */
+function describeEndpoint(endpoint: AwsClientConfig['endpoint'], region: string): string {
+  if (endpoint === undefined) return `the default AWS endpoint for ${region}`;
+  if (typeof endpoint === 'string') return endpoint;
+  if (typeof endpoint === 'function') return 'the endpoint provider in clientConfig.endpoint';
+  if ('url' in endpoint) return endpoint.url.href;
+  const port = endpoint.port === undefined ? '' : `:${endpoint.port}`;
+  return `${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}`;
 }
 
 /**
@@ -353,10 +448,29 @@ function roleArnOf(partition: Partition, target: RoleTarget): string {
   return result.arn;
 }
 
-function requirePartition(region: string): Partition {
+// Targets come from sessions the handler validated; a refusal here is a programming error.
+function targetPartition(region: string): Partition {
   const result = partitionOfRegion(region);
   if (!result.ok) throw new TypeError(result.message);
   return result.partition;
+}
+
+// Fails at start-up, naming the option and the value, rather than on every check.
+function validateVerifierOptions(options: AwsVerifierOptions): Partition {
+  requireMethods('createAwsVerifier options', options, [], 'an options object');
+  const partition = requirePartition('createAwsVerifier region', options.region);
+  if (options.partition !== undefined && options.partition !== partition) {
+    throw new CloudConnectConfigError(
+      'createAwsVerifier partition',
+      `${describeValue(options.partition)} does not match region ${describeValue(options.region)}, ` +
+        `which is in ${partition}. Credentials work in one partition only: give a region of ${describeValue(options.partition)} or drop partition.`,
+    );
+  }
+  const endpoint = options.clientConfig?.endpoint;
+  if (typeof endpoint === 'string') {
+    requireUrl('createAwsVerifier clientConfig.endpoint', endpoint, 'http://127.0.0.1:4566');
+  }
+  return partition;
 }
 
 function upstream(operation: string, details: AwsErrorDetails, cause: unknown): UpstreamError {

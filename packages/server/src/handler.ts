@@ -12,17 +12,16 @@ import {
   type MessageOverrides,
   messageFor,
   parseAccountId,
-  partitionOfRegion,
   type RevocationCheck,
-  roleArn,
 } from '@porter/cloud-connect';
 import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
 import { type Coordination, createInProcessCoordination } from './coordination';
 import { generateExternalId } from './external-id';
+import { validateHandlerOptions } from './handler-options';
 import { type Logger, silentLogger } from './logger';
 import type { RateLimitOptions } from './rate-limit';
-import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
-import { type SessionLinkConfig, toConnection, toConnectSession } from './session-view';
+import { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
+import { toConnection, toConnectSession } from './session-view';
 import { StoreUnavailableError } from './store-unavailable-error';
 import type { ConnectionStore, SessionRecord } from './stores/connection-store';
 import { UpstreamError } from './upstream-error';
@@ -117,6 +116,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 export function createCloudConnectHandler(
   options: CloudConnectHandlerOptions,
 ): CloudConnectHandler {
+  validateHandlerOptions(options);
   const { verifier, store, config } = options;
   const messages = options.messages;
   const wireMessages = options.wireMessages;
@@ -127,7 +127,6 @@ export function createCloudConnectHandler(
   const roleName = config.roleName ?? DEFAULT_ROLE_NAME;
   const basePath = normaliseBasePath(config.basePath ?? '');
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  validateConfig(region, stackName, roleName, config);
 
   const coordination = options.coordination ?? createInProcessCoordination({ now });
   const iso = () => new Date(now()).toISOString();
@@ -197,7 +196,7 @@ export function createCloudConnectHandler(
   // Runs once per shared check, so the store sees one update however many tabs asked.
   async function verifyAndRecord(record: SessionRecord, signal: AbortSignal) {
     const { tenantId, sessionId } = record;
-    const result = await verifier.checkConnection(targetOf(record), { signal });
+    const result = await verifier.checkConnection(targetOf(record), { signal, logger });
     if (result.status === 'connected') {
       await store.updateStatus(tenantId, sessionId, {
         status: 'connected',
@@ -246,10 +245,22 @@ export function createCloudConnectHandler(
     const check = await coordination.singleFlight<RevocationCheck>(
       `revocation\u0000${tenantId}\u0000${record.sessionId}`,
       async (signal) => {
-        const result = await verifier.checkRevocation(targetOf(record), { signal });
-        if (result.status === 'revoked') {
+        const result = await verifier.checkRevocation(targetOf(record), { signal, logger });
+        // Only a verified connection can be revoked: a session never connected stays as it is.
+        const current = await store.findBySession(tenantId, record.sessionId);
+        if (current?.status === 'connected' && result.status === 'revoked') {
           await store.updateStatus(tenantId, record.sessionId, {
             status: 'revoked',
+            updatedAt: iso(),
+          });
+        } else if (
+          current?.status === 'connected' &&
+          result.status === 'failed' &&
+          result.code === 'EXTERNAL_ID_NOT_ENFORCED'
+        ) {
+          // As for checks: a role that no longer insists on its ExternalId is not a connection.
+          await store.updateStatus(tenantId, record.sessionId, {
+            status: 'pending',
             updatedAt: iso(),
           });
         }
@@ -338,6 +349,14 @@ export function createCloudConnectHandler(
         logger.debug?.('Request aborted by the client');
         return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
       }
+      if (error instanceof BodyAlreadyReadError) {
+        // The host's wiring, not the client: the message says what to change.
+        logger.error?.(error.message, {
+          errorName: error.name,
+          path: new URL(request.url).pathname,
+        });
+        return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
+      }
       if (error instanceof StoreUnavailableError) {
         // The message is ours (it names the failure, never a connection string or query).
         logger.warn?.('The session store is unavailable', { reason: error.message });
@@ -399,36 +418,6 @@ function normaliseBasePath(basePath: string): string {
   const trimmed = basePath.replace(/\/+$/, '');
   if (trimmed === '') return '';
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-}
-
-// Fails at start-up, not on the first customer, when the configuration cannot produce a link.
-function validateConfig(
-  region: string,
-  stackName: string,
-  roleName: string,
-  linkConfig: SessionLinkConfig,
-): void {
-  const partition = partitionOfRegion(region);
-  if (!partition.ok) throw new TypeError(`Cloud Connect config.region: ${partition.message}`);
-  const arn = roleArn({ partition: partition.partition, accountId: '000000000000', roleName });
-  if (!arn.ok) throw new TypeError(`Cloud Connect config.roleName: ${arn.message}`);
-  const sample: SessionRecord = {
-    tenantId: 'config-check',
-    sessionId: '00000000-0000-4000-8000-000000000000',
-    accountId: '000000000000',
-    externalId: 'config-check',
-    region,
-    stackName,
-    roleName,
-    createdAt: new Date(0).toISOString(),
-    status: 'pending',
-    updatedAt: new Date(0).toISOString(),
-  };
-  try {
-    toConnectSession(sample, linkConfig);
-  } catch (error) {
-    throw new TypeError(`Cloud Connect config: ${error instanceof Error ? error.message : ''}`);
-  }
 }
 
 function nameOf(error: unknown): string {

@@ -14,7 +14,12 @@ export {
   createAwsVerifier,
   THROTTLED_RETRY_AFTER_MS,
 } from './aws-verifier';
-export type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+export { CloudConnectConfigError } from './config-validation';
+export type {
+  ConnectionVerifier,
+  RoleTarget,
+  VerifierCallOptions,
+} from './connection-verifier';
 export {
   type Coordination,
   createInProcessCoordination,
@@ -36,7 +41,7 @@ export {
   type RateLimitOptions,
   rateLimitBudget,
 } from './rate-limit';
-export { DEFAULT_MAX_BODY_BYTES } from './request-body';
+export { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES } from './request-body';
 export { StoreUnavailableError } from './store-unavailable-error';
 export type {
   ConnectionStore,

@@ -9,13 +9,17 @@ export const WIRE_ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  REQUEST_TIMEOUT: 408,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM: 502,
   UNAVAILABLE: 503,
-  // Every code but INTERNAL and UNAVAILABLE is named in core's wire types; its client reads
-  // unknown codes as NETWORK, which it retries: right for both.
-} as const satisfies Partial<Record<ClientWireErrorCode | 'INTERNAL' | 'UNAVAILABLE', number>>;
+  // Every code but INTERNAL, REQUEST_TIMEOUT (from the Node listener) and UNAVAILABLE (the store's
+  // database is away) is named in core's wire types; its client reads unknown codes as NETWORK,
+  // which is retryable: right for all three.
+} as const satisfies Partial<
+  Record<ClientWireErrorCode | 'INTERNAL' | 'REQUEST_TIMEOUT' | 'UNAVAILABLE', number>
+>;
 
 /** A code in an error body: `{ error: { code, message } }`. */
 export type WireErrorCode = keyof typeof WIRE_ERROR_STATUS;
