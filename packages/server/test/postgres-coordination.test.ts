@@ -168,6 +168,37 @@ describe('createPostgresCoordination takeToken', () => {
     expect(await a.takeToken('tenant-a', budget)).toEqual({ allowed: true });
   });
 
+  it('forgets full buckets and old checks as it goes (every 1,024 takes)', async () => {
+    const pool = new pg.Pool({ connectionString: url });
+    opened.push({ close: () => pool.end() });
+    await pool.query(
+      `INSERT INTO cloud_connect_flights (key, holder, lease_until, result, result_until)
+       VALUES ('"old"', 'gone', now() - interval '1 hour', '{}', now() - interval '1 hour'),
+              ('"recent"', 'here', now() + interval '1 minute', NULL, NULL)`,
+    );
+    const a = instance();
+    // A bucket full again a millisecond after its take, and one that stays spent for a minute.
+    await a.takeToken('tenant-idle', { requestsPerMinute: 60_000_000, burst: 1 });
+    await a.takeToken('tenant-busy', { requestsPerMinute: 1, burst: 1 });
+    for (let i = 2; i < 1024; i += 1) {
+      await a.takeToken('tenant-busy', { requestsPerMinute: 1, burst: 1 });
+    }
+    const keys = async (table: string) =>
+      (await pool.query<{ key: string }>(`SELECT key FROM ${table} ORDER BY key`)).rows.map(
+        (row) => row.key,
+      );
+    // The sweep runs beside the 1,024th take, so look until it is done.
+    for (
+      let attempt = 0;
+      attempt < 50 && (await keys('cloud_connect_flights')).length > 1;
+      attempt += 1
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await keys('cloud_connect_flights')).toEqual(['"recent"']);
+    expect(await keys('cloud_connect_rate_buckets')).toEqual(['"tenant-busy"']);
+  }, 60_000);
+
   it('answers 429 RATE_LIMITED with Retry-After through the handler', async () => {
     const coordination = instance();
     const h = harness({ coordination, config: { rateLimit: { requestsPerMinute: 1, burst: 2 } } });

@@ -53,7 +53,8 @@ export function postgresBinDir(): string {
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const asRoot = process.getuid?.() === 0;
-  const dataDir = mkdtempSync(join(tmpdir(), 'cloud-connect-pg-'));
+  // The `postgres` user must reach the directory: a TMPDIR inside root's home would not do.
+  const dataDir = mkdtempSync(join(asRoot ? '/tmp' : tmpdir(), 'cloud-connect-pg-'));
   if (asRoot) {
     const { stdout } = await run('id', ['-u', 'postgres']);
     const { stdout: gid } = await run('id', ['-g', 'postgres']);
