@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     include: ['test/**/*.test.ts'],
+    // A real PostgreSQL server for the store contract, multi-instance and fault tests.
+    globalSetup: ['test/support/postgres-global-setup.ts'],
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Tests never reach real AWS: no ambient profile or region may leak in.

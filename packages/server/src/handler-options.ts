@@ -51,6 +51,14 @@ export function validateHandlerOptions(options: CloudConnectHandlerOptions): voi
     'a function ({ tenantId, accountId }) => Promise<Blocker[]>',
   );
   if (options.logger !== undefined) requireMethods('logger', options.logger, [], 'a Logger');
+  if (options.coordination !== undefined) {
+    requireMethods(
+      'coordination',
+      options.coordination,
+      ['singleFlight', 'takeToken'],
+      'a Coordination such as createPostgresCoordination(...)',
+    );
+  }
 
   const config = options.config;
   requireMethods('config', config, [], 'a config object');

@@ -15,13 +15,14 @@ import {
   type RevocationCheck,
 } from '@porter/cloud-connect';
 import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+import { type Coordination, createInProcessCoordination } from './coordination';
 import { generateExternalId } from './external-id';
 import { validateHandlerOptions } from './handler-options';
 import { type Logger, silentLogger } from './logger';
-import { createRateLimiter, type RateLimitOptions } from './rate-limit';
+import type { RateLimitOptions } from './rate-limit';
 import { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
 import { toConnection, toConnectSession } from './session-view';
-import { createSingleFlight } from './single-flight';
+import { StoreUnavailableError } from './store-unavailable-error';
 import type { ConnectionStore, SessionRecord } from './stores/connection-store';
 import { UpstreamError } from './upstream-error';
 import { errorResponse, jsonResponse } from './wire-errors';
@@ -75,6 +76,13 @@ export interface CloudConnectHandlerOptions {
   wireMessages?: WireMessageOverrides;
   /** The clock for timestamps and the rate limit. @default Date.now */
   now?: () => number;
+  /**
+   * Where shared checks and rate-limit budgets live. Several instances behind a load balancer
+   * pass one shared coordination (e.g. `createPostgresCoordination`), so they make one AWS call
+   * per check and hold each tenant to one budget between them.
+   * @default createInProcessCoordination({ now })
+   */
+  coordination?: Coordination;
 }
 
 /** A Fetch-API request handler: works with Next.js, Hono, Bun, Deno, workers, and Node via `toNodeListener`. */
@@ -120,9 +128,7 @@ export function createCloudConnectHandler(
   const basePath = normaliseBasePath(config.basePath ?? '');
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
-  const limiter = createRateLimiter(config.rateLimit, now);
-  const connectionChecks = createSingleFlight<ConnectionCheck>();
-  const revocationChecks = createSingleFlight<RevocationCheck>();
+  const coordination = options.coordination ?? createInProcessCoordination({ now });
   const iso = () => new Date(now()).toISOString();
 
   const notFound = (id: 'notFound' | 'sessionNotFound') =>
@@ -179,8 +185,8 @@ export function createCloudConnectHandler(
     const record = await store.findBySession(tenantId, sessionId);
     if (!record) return notFound('sessionNotFound');
 
-    const check = await connectionChecks.run(
-      `${tenantId}\u0000${sessionId}`,
+    const check = await coordination.singleFlight<ConnectionCheck>(
+      `connection\u0000${tenantId}\u0000${sessionId}`,
       (signal) => verifyAndRecord(record, signal),
       request.signal,
     );
@@ -236,8 +242,8 @@ export function createCloudConnectHandler(
       );
     }
 
-    const check = await revocationChecks.run(
-      `${tenantId}\u0000${record.sessionId}`,
+    const check = await coordination.singleFlight<RevocationCheck>(
+      `revocation\u0000${tenantId}\u0000${record.sessionId}`,
       async (signal) => {
         const result = await verifier.checkRevocation(targetOf(record), { signal, logger });
         // Only a verified connection can be revoked: a session never connected stays as it is.
@@ -309,7 +315,7 @@ export function createCloudConnectHandler(
     if (tenantId === null) {
       return errorResponse('UNAUTHORIZED', messageFor('error.UNAUTHORIZED', undefined, messages));
     }
-    const decision = limiter.take(tenantId);
+    const decision = await coordination.takeToken(tenantId, config.rateLimit);
     if (!decision.allowed) {
       const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       return errorResponse('RATE_LIMITED', messageFor('error.RATE_LIMITED', undefined, messages), {
@@ -350,6 +356,13 @@ export function createCloudConnectHandler(
           path: new URL(request.url).pathname,
         });
         return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
+      }
+      if (error instanceof StoreUnavailableError) {
+        // The message is ours (it names the failure, never a connection string or query).
+        logger.warn?.('The session store is unavailable', { reason: error.message });
+        return errorResponse('UNAVAILABLE', wireMessage('unavailable', undefined, wireMessages), {
+          'retry-after': '1',
+        });
       }
       if (error instanceof UpstreamError) {
         logger.warn?.('AWS gave an unexpected answer', {

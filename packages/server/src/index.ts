@@ -20,6 +20,11 @@ export type {
   RoleTarget,
   VerifierCallOptions,
 } from './connection-verifier';
+export {
+  type Coordination,
+  createInProcessCoordination,
+  type InProcessCoordinationOptions,
+} from './coordination';
 export { EXTERNAL_ID_PATTERN, generateExternalId, isExternalId } from './external-id';
 export {
   type CloudConnectHandler,
@@ -34,8 +39,10 @@ export {
   type RateLimitDecision,
   type RateLimiter,
   type RateLimitOptions,
+  rateLimitBudget,
 } from './rate-limit';
 export { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES } from './request-body';
+export { StoreUnavailableError } from './store-unavailable-error';
 export type {
   ConnectionStore,
   SessionRecord,

@@ -35,9 +35,8 @@ export function createRateLimiter(
   options: RateLimitOptions = {},
   now: () => number = Date.now,
 ): RateLimiter {
-  const perMinute = positive(options.requestsPerMinute, DEFAULT_REQUESTS_PER_MINUTE);
-  const burst = positive(options.burst, DEFAULT_BURST);
-  const tokensPerMs = perMinute / 60_000;
+  const { requestsPerMinute, burst } = rateLimitBudget(options);
+  const tokensPerMs = requestsPerMinute / 60_000;
   const buckets = new Map<string, Bucket>();
   let calls = 0;
 
@@ -72,6 +71,14 @@ export function createRateLimiter(
       }
       return { allowed: false, retryAfterMs: Math.ceil((1 - bucket.tokens) / tokensPerMs) };
     },
+  };
+}
+
+/** The budget `options` ask for, defaults filled in (a value that is not a positive number takes the default). */
+export function rateLimitBudget(options: RateLimitOptions = {}): Required<RateLimitOptions> {
+  return {
+    requestsPerMinute: positive(options.requestsPerMinute, DEFAULT_REQUESTS_PER_MINUTE),
+    burst: positive(options.burst, DEFAULT_BURST),
   };
 }
 

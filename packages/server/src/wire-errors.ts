@@ -13,9 +13,13 @@ export const WIRE_ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM: 502,
-  // Every code but INTERNAL and REQUEST_TIMEOUT (from the Node listener) is named in core's wire
-  // types; its client reads unknown codes as NETWORK, which is retryable: right for both.
-} as const satisfies Partial<Record<ClientWireErrorCode | 'INTERNAL' | 'REQUEST_TIMEOUT', number>>;
+  UNAVAILABLE: 503,
+  // Every code but INTERNAL, REQUEST_TIMEOUT (from the Node listener) and UNAVAILABLE (the store's
+  // database is away) is named in core's wire types; its client reads unknown codes as NETWORK,
+  // which is retryable: right for all three.
+} as const satisfies Partial<
+  Record<ClientWireErrorCode | 'INTERNAL' | 'REQUEST_TIMEOUT' | 'UNAVAILABLE', number>
+>;
 
 /** A code in an error body: `{ error: { code, message } }`. */
 export type WireErrorCode = keyof typeof WIRE_ERROR_STATUS;

@@ -15,6 +15,7 @@ export const defaultWireMessages = {
   unsupportedMediaType: 'Send the request body as JSON (Content-Type: application/json).',
   upstream: 'AWS gave an answer we could not interpret. Try again in a moment.',
   internal: 'Something went wrong on our side. Try again in a moment.',
+  unavailable: 'The session store cannot be reached right now. Try again in a moment.',
 } as const;
 
 /** A stable id of an error-body message. */

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { ConnectionStore, SessionRecord } from '../src/stores/connection-store';
 import { createMemoryStore } from '../src/stores/memory-store';
+import { createPostgresStore } from '../src/stores/postgres-store';
 import { createSqliteStore, SQLITE_SCHEMA_VERSION } from '../src/stores/sqlite-store';
 import { harness } from './support/handler-harness';
+import { createDatabase } from './support/postgres-server';
 
 const directory = mkdtempSync(join(tmpdir(), 'cloud-connect-store-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -35,106 +37,119 @@ function record(overrides: Partial<SessionRecord> = {}): SessionRecord {
   };
 }
 
+// Each PostgreSQL store gets a database of its own, migrated as a host would before serving.
+async function openPostgresStore(): Promise<ConnectionStore> {
+  const store = createPostgresStore({
+    connectionString: await createDatabase(inject('postgresUrl')),
+  });
+  await store.migrate();
+  return store;
+}
+
 describe.each([
-  ['createMemoryStore', () => createMemoryStore()],
-  ['createSqliteStore', () => createSqliteStore(newFile())],
-] as const)('%s keeps the ConnectionStore contract', (_name, open: () => ConnectionStore) => {
-  it('finds a stored session by tenant + account and by tenant + session id', async () => {
-    const store = open();
-    const { inserted } = await store.insertIfAbsent(record());
-    expect(inserted).toBe(true);
-    expect(await store.findByAccount('tenant-a', '012345678901')).toEqual(record());
-    expect(await store.findBySession('tenant-a', record().sessionId)).toEqual(record());
-    await store.close();
-  });
+  ['createMemoryStore', async () => createMemoryStore()],
+  ['createSqliteStore', async () => createSqliteStore(newFile())],
+  ['createPostgresStore', openPostgresStore],
+] as const)(
+  '%s keeps the ConnectionStore contract',
+  (_name, open: () => Promise<ConnectionStore>) => {
+    it('finds a stored session by tenant + account and by tenant + session id', async () => {
+      const store = await open();
+      const { inserted } = await store.insertIfAbsent(record());
+      expect(inserted).toBe(true);
+      expect(await store.findByAccount('tenant-a', '012345678901')).toEqual(record());
+      expect(await store.findBySession('tenant-a', record().sessionId)).toEqual(record());
+      await store.close();
+    });
 
-  it('never answers across tenants', async () => {
-    const store = open();
-    await store.insertIfAbsent(record());
-    expect(await store.findByAccount('tenant-b', '012345678901')).toBeNull();
-    expect(await store.findBySession('tenant-b', record().sessionId)).toBeNull();
-    expect(
-      await store.updateStatus('tenant-b', record().sessionId, {
-        status: 'connected',
-        updatedAt: 'x',
-      }),
-    ).toBeNull();
-    expect((await store.findBySession('tenant-a', record().sessionId))?.status).toBe('pending');
-    await store.close();
-  });
+    it('never answers across tenants', async () => {
+      const store = await open();
+      await store.insertIfAbsent(record());
+      expect(await store.findByAccount('tenant-b', '012345678901')).toBeNull();
+      expect(await store.findBySession('tenant-b', record().sessionId)).toBeNull();
+      expect(
+        await store.updateStatus('tenant-b', record().sessionId, {
+          status: 'connected',
+          updatedAt: '2026-11-29T08:01:00.000Z',
+        }),
+      ).toBeNull();
+      expect((await store.findBySession('tenant-a', record().sessionId))?.status).toBe('pending');
+      await store.close();
+    });
 
-  it('keeps the first ExternalId when the same tenant + account is inserted again, even concurrently', async () => {
-    const store = open();
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        store.insertIfAbsent(
-          record({
-            sessionId: `11111111-1111-4111-8111-${String(i).padStart(12, '0')}`,
-            externalId: `cc-${i}`,
-          }),
+    it('keeps the first ExternalId when the same tenant + account is inserted again, even concurrently', async () => {
+      const store = await open();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.insertIfAbsent(
+            record({
+              sessionId: `11111111-1111-4111-8111-${String(i).padStart(12, '0')}`,
+              externalId: `cc-${i}`,
+            }),
+          ),
         ),
-      ),
-    );
-    expect(results.filter((r) => r.inserted)).toHaveLength(1);
-    expect(new Set(results.map((r) => r.record.externalId)).size).toBe(1);
-    await store.close();
-  });
+      );
+      expect(results.filter((r) => r.inserted)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.record.externalId)).size).toBe(1);
+      await store.close();
+    });
 
-  it('updates the status, keeping the role ARN and verification time on revocation', async () => {
-    const store = open();
-    await store.insertIfAbsent(record());
-    await store.updateStatus('tenant-a', record().sessionId, {
-      status: 'connected',
-      roleArn: 'arn:aws:iam::012345678901:role/porter-manager',
-      verifiedAt: '2026-11-29T08:05:00.000Z',
-      updatedAt: '2026-11-29T08:05:00.000Z',
-    });
-    expect(await store.findConnection('tenant-a')).toMatchObject({
-      status: 'connected',
-      roleArn: 'arn:aws:iam::012345678901:role/porter-manager',
-    });
-    const revoked = await store.updateStatus('tenant-a', record().sessionId, {
-      status: 'revoked',
-      updatedAt: '2026-11-29T09:00:00.000Z',
-    });
-    expect(revoked).toMatchObject({ status: 'revoked', verifiedAt: '2026-11-29T08:05:00.000Z' });
-    expect(await store.findConnection('tenant-a')).toBeNull();
-    await store.close();
-  });
-
-  it('returns the most recently verified connection of the tenant', async () => {
-    const store = open();
-    for (const [i, verifiedAt] of [
-      '2026-11-29T08:00:00.000Z',
-      '2026-11-29T09:00:00.000Z',
-    ].entries()) {
-      const sessionId = `22222222-2222-4222-8222-00000000000${i}`;
-      await store.insertIfAbsent(record({ sessionId, accountId: `00000000000${i}` }));
-      await store.updateStatus('tenant-a', sessionId, {
+    it('updates the status, keeping the role ARN and verification time on revocation', async () => {
+      const store = await open();
+      await store.insertIfAbsent(record());
+      await store.updateStatus('tenant-a', record().sessionId, {
         status: 'connected',
-        roleArn: 'arn',
-        verifiedAt,
-        updatedAt: verifiedAt,
+        roleArn: 'arn:aws:iam::012345678901:role/porter-manager',
+        verifiedAt: '2026-11-29T08:05:00.000Z',
+        updatedAt: '2026-11-29T08:05:00.000Z',
       });
-    }
-    expect((await store.findConnection('tenant-a'))?.accountId).toBe('000000000001');
-    await store.close();
-  });
+      expect(await store.findConnection('tenant-a')).toMatchObject({
+        status: 'connected',
+        roleArn: 'arn:aws:iam::012345678901:role/porter-manager',
+      });
+      const revoked = await store.updateStatus('tenant-a', record().sessionId, {
+        status: 'revoked',
+        updatedAt: '2026-11-29T09:00:00.000Z',
+      });
+      expect(revoked).toMatchObject({ status: 'revoked', verifiedAt: '2026-11-29T08:05:00.000Z' });
+      expect(await store.findConnection('tenant-a')).toBeNull();
+      await store.close();
+    });
 
-  it('hands out copies: changing a returned record does not change the store', async () => {
-    const store = open();
-    const { record: stored } = await store.insertIfAbsent(record());
-    stored.externalId = 'tampered';
-    expect((await store.findByAccount('tenant-a', '012345678901'))?.externalId).toBe('cc-first');
-    await store.close();
-  });
+    it('returns the most recently verified connection of the tenant', async () => {
+      const store = await open();
+      for (const [i, verifiedAt] of [
+        '2026-11-29T08:00:00.000Z',
+        '2026-11-29T09:00:00.000Z',
+      ].entries()) {
+        const sessionId = `22222222-2222-4222-8222-00000000000${i}`;
+        await store.insertIfAbsent(record({ sessionId, accountId: `00000000000${i}` }));
+        await store.updateStatus('tenant-a', sessionId, {
+          status: 'connected',
+          roleArn: 'arn',
+          verifiedAt,
+          updatedAt: verifiedAt,
+        });
+      }
+      expect((await store.findConnection('tenant-a'))?.accountId).toBe('000000000001');
+      await store.close();
+    });
 
-  it('rejects calls after close', async () => {
-    const store = open();
-    await store.close();
-    await expect(store.findByAccount('tenant-a', '012345678901')).rejects.toThrow();
-  });
-});
+    it('hands out copies: changing a returned record does not change the store', async () => {
+      const store = await open();
+      const { record: stored } = await store.insertIfAbsent(record());
+      stored.externalId = 'tampered';
+      expect((await store.findByAccount('tenant-a', '012345678901'))?.externalId).toBe('cc-first');
+      await store.close();
+    });
+
+    it('rejects calls after close', async () => {
+      const store = await open();
+      await store.close();
+      await expect(store.findByAccount('tenant-a', '012345678901')).rejects.toThrow();
+    });
+  },
+);
 
 describe('createSqliteStore', () => {
   it('survives a restart: a session written before close is there after reopening the file', async () => {

@@ -1,0 +1,11 @@
+// `@porter/cloud-connect-server/postgres`: sessions and cross-instance coordination in PostgreSQL,
+// on the `pg` driver (an optional peer dependency: install it to use this entry).
+export {
+  createPostgresCoordination,
+  type PostgresCoordination,
+  type PostgresCoordinationOptions,
+  type PostgresCoordinationTimings,
+} from './postgres-coordination';
+export type { PostgresConnectionOptions } from './postgres-pool';
+export { type MigrationResult, POSTGRES_SCHEMA_VERSION } from './stores/postgres-schema';
+export { createPostgresStore, type PostgresStore } from './stores/postgres-store';

@@ -1,0 +1,158 @@
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { SessionRecord } from '../src/stores/connection-store';
+import { POSTGRES_SCHEMA_VERSION } from '../src/stores/postgres-schema';
+import { createPostgresStore } from '../src/stores/postgres-store';
+import { createDatabase } from './support/postgres-server';
+
+const pools: pg.Pool[] = [];
+afterAll(async () => {
+  await Promise.all(pools.map((pool) => pool.end()));
+});
+
+async function freshPool(): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: await createDatabase(inject('postgresUrl')) });
+  pools.push(pool);
+  return pool;
+}
+
+function record(overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    tenantId: 'tenant-a',
+    sessionId: '11111111-1111-4111-8111-111111111111',
+    accountId: '012345678901',
+    externalId: 'cc-first',
+    region: 'us-east-1',
+    stackName: 'PorterRole',
+    roleName: 'porter-manager',
+    createdAt: '2026-11-29T08:00:00.000Z',
+    status: 'pending',
+    updatedAt: '2026-11-29T08:00:00.000Z',
+    ...overrides,
+  };
+}
+
+describe('createPostgresStore migrate()', () => {
+  it('creates the schema once and finds nothing to do the second time', async () => {
+    const store = createPostgresStore({ pool: await freshPool() });
+    expect(await store.migrate()).toEqual({ from: 0, to: POSTGRES_SCHEMA_VERSION });
+    expect(await store.migrate()).toEqual({
+      from: POSTGRES_SCHEMA_VERSION,
+      to: POSTGRES_SCHEMA_VERSION,
+    });
+    await store.close();
+  });
+
+  it('is safe when several instances start at once: one migrates, the others find it done', async () => {
+    const url = await createDatabase(inject('postgresUrl'));
+    const stores = Array.from({ length: 5 }, () => createPostgresStore({ connectionString: url }));
+    const results = await Promise.all(stores.map((store) => store.migrate()));
+    expect(results.filter((result) => result.from === 0)).toHaveLength(1);
+    expect(results.every((result) => result.to === POSTGRES_SCHEMA_VERSION)).toBe(true);
+    await stores[0]?.insertIfAbsent(record());
+    expect(await stores[4]?.findByAccount('tenant-a', '012345678901')).toEqual(record());
+    await Promise.all(stores.map((store) => store.close()));
+  });
+
+  it('refuses, with a clear error, a database written by a newer schema', async () => {
+    const pool = await freshPool();
+    const store = createPostgresStore({ pool });
+    await store.migrate();
+    await pool.query('INSERT INTO cloud_connect_schema (version) VALUES ($1)', [
+      POSTGRES_SCHEMA_VERSION + 1,
+    ]);
+    await expect(store.migrate()).rejects.toThrow(/newer version/);
+  });
+
+  it('says to run migrate() when the tables are missing', async () => {
+    const store = createPostgresStore({ pool: await freshPool() });
+    await expect(store.findByAccount('tenant-a', '012345678901')).rejects.toThrow(
+      /store\.migrate\(\)/,
+    );
+  });
+
+  it('stores what the DBA documentation lists, and no column for AWS credentials', async () => {
+    const pool = await freshPool();
+    await createPostgresStore({ pool }).migrate();
+    const { rows } = await pool.query<{ table_name: string; column_name: string }>(
+      `SELECT table_name, column_name FROM information_schema.columns
+       WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
+    );
+    const columns = rows.map((row) => `${row.table_name}.${row.column_name}`);
+    expect(columns).toEqual([
+      'cloud_connect_flights.key',
+      'cloud_connect_flights.holder',
+      'cloud_connect_flights.lease_until',
+      'cloud_connect_flights.result',
+      'cloud_connect_flights.result_until',
+      'cloud_connect_rate_buckets.key',
+      'cloud_connect_rate_buckets.tokens',
+      'cloud_connect_rate_buckets.updated_at',
+      'cloud_connect_rate_buckets.full_at',
+      'cloud_connect_schema.version',
+      'cloud_connect_schema.applied_at',
+      'cloud_connect_sessions.tenant_id',
+      'cloud_connect_sessions.session_id',
+      'cloud_connect_sessions.account_id',
+      'cloud_connect_sessions.external_id',
+      'cloud_connect_sessions.region',
+      'cloud_connect_sessions.stack_name',
+      'cloud_connect_sessions.role_name',
+      'cloud_connect_sessions.created_at',
+      'cloud_connect_sessions.status',
+      'cloud_connect_sessions.role_arn',
+      'cloud_connect_sessions.verified_at',
+      'cloud_connect_sessions.updated_at',
+    ]);
+    expect(columns.join(' ')).not.toMatch(/secret|access_key|token_value|credential/i);
+  });
+});
+
+describe('createPostgresStore', () => {
+  it('keeps sessions across instances: a second store on the database reads and keeps the first ExternalId', async () => {
+    const url = await createDatabase(inject('postgresUrl'));
+    const first = createPostgresStore({ connectionString: url });
+    await first.migrate();
+    await first.insertIfAbsent(record());
+    await first.close();
+
+    const second = createPostgresStore({ connectionString: url });
+    const again = await second.insertIfAbsent(
+      record({ sessionId: '33333333-3333-4333-8333-333333333333', externalId: 'cc-new' }),
+    );
+    expect(again).toMatchObject({ inserted: false, record: { externalId: 'cc-first' } });
+    await second.close();
+  });
+
+  it("leaves the host's pool open on close", async () => {
+    const pool = await freshPool();
+    const store = createPostgresStore({ pool });
+    await store.migrate();
+    await store.insertIfAbsent(record());
+    await store.close();
+    await expect(store.findByAccount('tenant-a', '012345678901')).rejects.toThrow(/closed/);
+    const { rows } = await pool.query('SELECT external_id FROM cloud_connect_sessions');
+    expect(rows).toEqual([{ external_id: 'cc-first' }]);
+  });
+
+  it('keeps its contract on a host pool whose type parsers return every value as text', async () => {
+    const url = await createDatabase(inject('postgresUrl'));
+    const pool = new pg.Pool({
+      connectionString: url,
+      types: { getTypeParser: () => (value: string) => value },
+    });
+    pools.push(pool);
+    const store = createPostgresStore({ pool });
+    await store.migrate();
+    expect(await store.insertIfAbsent(record())).toEqual({ record: record(), inserted: true });
+    expect(
+      await store.insertIfAbsent(record({ sessionId: '33333333-3333-4333-8333-333333333333' })),
+    ).toEqual({ record: record(), inserted: false });
+    expect(await store.findBySession('tenant-a', record().sessionId)).toEqual(record());
+  });
+
+  it('refuses options without a pool or a connection string', () => {
+    expect(() => createPostgresStore({ connectionString: '' })).toThrow(TypeError);
+    expect(() => createPostgresStore({} as never)).toThrow(/connectionString/);
+  });
+});
