@@ -79,6 +79,58 @@ export interface Connection {
   sessionId: string;
 }
 
+/** The last check of a connection's role after it was verified: when it ran and its verdict. */
+export interface ConnectionHealth {
+  /** ISO 8601. */
+  checkedAt: string;
+  /** `connected`: the role can still be assumed; `pending` or `failed`: it could not be. */
+  status: ConnectionCheck['status'];
+}
+
+/** A verified connection as the connections routes list it: the connection and how it stands. */
+export interface ConnectedAccount extends Connection {
+  /** The role template version the stack reported when it was last verified; null when unknown. */
+  templateVersion: string | null;
+  /** Whether the stack runs an older template than the server's, so the customer should update it. */
+  updateDue: boolean;
+  /** The last check of the role after it was connected; null when none ran. */
+  lastHealthCheck: ConnectionHealth | null;
+}
+
+/** The page size of `listConnections` when none is asked for. */
+export const DEFAULT_CONNECTIONS_PAGE_SIZE = 50;
+/** The largest page `listConnections` answers. */
+export const MAX_CONNECTIONS_PAGE_SIZE = 200;
+
+/** What `listConnections` asks for: a page size and where the previous page ended. */
+export interface ListConnectionsInput {
+  /** The previous page's `nextCursor`; none for the first page. */
+  cursor?: string;
+  /** 1 to `MAX_CONNECTIONS_PAGE_SIZE`. @default 50 */
+  limit?: number;
+}
+
+/** One page of a tenant's connections, newest verification first. */
+export interface ConnectionPage {
+  connections: ConnectedAccount[];
+  /** Pass it as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * A tenant's connections, for dashboards that list every connected account (the machine does
+ * not need these calls). `createHttpBackend` implements it.
+ */
+export interface ConnectionsBackend {
+  /** One page of the tenant's connections, newest verification first; stable while connections are added. */
+  listConnections(input?: ListConnectionsInput, opts?: CallOptions): Promise<ConnectionPage>;
+  /** The tenant's connection to an account, or null when the tenant has none (or it was revoked). */
+  getConnectionByAccount(
+    input: { accountId: string },
+    opts?: CallOptions,
+  ): Promise<ConnectedAccount | null>;
+}
+
 /**
  * Everything the machine needs from the host's backend. `createHttpBackend` implements it
  * over the server package's wire protocol; tests and scripts may implement it directly.

@@ -2,10 +2,14 @@ import {
   type Blocker,
   type CallOptions,
   type ConnectBackend,
+  type ConnectedAccount,
   type Connection,
   type ConnectionCheck,
+  type ConnectionPage,
+  type ConnectionsBackend,
   type ConnectSession,
   honouredRetryAfter,
+  MAX_CONNECTIONS_PAGE_SIZE,
   type RevocationCheck,
 } from './backend';
 import {
@@ -53,6 +57,22 @@ export interface CheckRevocationResponse {
 /** `GET /connection` -> 200, `null` when there is none. */
 export interface GetConnectionResponse {
   connection: Connection | null;
+}
+
+/** `GET /connections?cursor=&limit=` -> 200: one page, newest verification first. */
+export interface ListConnectionsResponse {
+  connections: ConnectedAccount[];
+  /** The `cursor` of the next page; null on the last page. */
+  nextCursor: string | null;
+}
+/** `GET /connections/:accountId` -> 200 (404 `NOT_FOUND` when the tenant has no such connection). */
+export interface GetConnectionByAccountResponse {
+  connection: ConnectedAccount;
+}
+
+/** What `createHttpBackend` returns: the machine's calls and the tenant's connections. */
+export interface HttpBackend extends ConnectBackend, ConnectionsBackend {
+  getConnection(opts?: CallOptions): Promise<Connection | null>;
 }
 
 /** Headers to send, or a function that makes them per request (for short-lived auth tokens). */
@@ -189,6 +209,25 @@ export const isBlocker: Shape<Blocker> = (value): value is Blocker =>
 export const isConnection: Shape<Connection> = (value): value is Connection =>
   isRecord(value) && hasStrings(value, ['accountId', 'roleArn', 'verifiedAt', 'sessionId']);
 
+const CHECK_STATUSES: readonly unknown[] = ['pending', 'connected', 'failed'];
+
+/** Whether a value is a `ConnectedAccount` (a `Connection` with its template and health facts). */
+export const isConnectedAccount: Shape<ConnectedAccount> = (value): value is ConnectedAccount =>
+  isConnection(value) &&
+  isRecord(value) &&
+  (value.templateVersion === null || isString(value.templateVersion)) &&
+  typeof value.updateDue === 'boolean' &&
+  (value.lastHealthCheck === null ||
+    (isRecord(value.lastHealthCheck) &&
+      isString(value.lastHealthCheck.checkedAt) &&
+      CHECK_STATUSES.includes(value.lastHealthCheck.status)));
+
+const isConnectionPage = (value: unknown): value is ConnectionPage =>
+  isRecord(value) &&
+  Array.isArray(value.connections) &&
+  value.connections.every(isConnectedAccount) &&
+  (value.nextCursor === null || (isString(value.nextCursor) && value.nextCursor !== ''));
+
 const isBlockers = (value: unknown): value is Blocker[] =>
   Array.isArray(value) && value.every(isBlocker);
 const isConnectionOrNull = (value: unknown): value is Connection | null =>
@@ -251,8 +290,8 @@ async function readBody(response: Response, limit: number): Promise<string | nul
 /** One request of the wire protocol. */
 interface Route<T> {
   path: string;
-  /** The answer's field that holds the value. */
-  field: string;
+  /** The answer's field that holds the value; none: the whole answer is the value. */
+  field?: string;
   shape: Shape<T>;
   /** A POST's JSON body; a GET has none. */
   body?: object;
@@ -276,7 +315,7 @@ interface Route<T> {
  *   headers: async () => ({ authorization: `Bearer ${await getToken()}` }),
  * });
  */
-export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
+export function createHttpBackend(options: HttpBackendOptions): HttpBackend {
   const { baseUrl, messages, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES } = options;
   const problem = baseUrlProblem(baseUrl);
   if (problem) {
@@ -359,14 +398,15 @@ export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
         ...(said !== undefined && { cause: said }),
       });
     }
-    const value = isRecord(payload) ? payload[route.field] : undefined;
+    const value =
+      route.field === undefined ? payload : isRecord(payload) ? payload[route.field] : undefined;
     if (payload === undefined || !route.shape(value)) {
       const why =
         text === null
           ? `over ${maxResponseBytes} bytes`
           : payload === undefined
             ? 'not JSON'
-            : `no valid "${route.field}"`;
+            : `no valid "${route.field ?? 'answer'}"`;
       const detail = `HTTP ${status}, ${why}`;
       throw fail(
         'NETWORK',
@@ -421,5 +461,47 @@ export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
       ),
     getConnection: (opts) =>
       call({ path: '/connection', field: 'connection', shape: isConnectionOrNull }, opts),
+    async listConnections(input = {}, opts) {
+      const query = new URLSearchParams();
+      const { cursor, limit } = input;
+      if (cursor !== undefined) {
+        if (typeof cursor !== 'string' || cursor === '') {
+          throw new TypeError(
+            `listConnections: cursor must be a previous page's nextCursor, got ${JSON.stringify(cursor)}.`,
+          );
+        }
+        query.set('cursor', cursor);
+      }
+      if (limit !== undefined) {
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CONNECTIONS_PAGE_SIZE) {
+          throw new RangeError(
+            `listConnections: limit must be an integer from 1 to ${MAX_CONNECTIONS_PAGE_SIZE}, got ${String(limit)}.`,
+          );
+        }
+        query.set('limit', String(limit));
+      }
+      const search = query.toString();
+      return call(
+        { path: `/connections${search ? `?${search}` : ''}`, shape: isConnectionPage },
+        opts,
+      );
+    },
+    async getConnectionByAccount({ accountId }, opts) {
+      try {
+        return await call(
+          {
+            path: `/connections/${encodeURIComponent(accountId)}`,
+            field: 'connection',
+            shape: isConnectedAccount,
+            namesSession: true,
+          },
+          opts,
+        );
+      } catch (error) {
+        // The server's own 404 for this account: no connection. A 404 from elsewhere stays MISCONFIGURED.
+        if (error instanceof HttpBackendError && error.code === 'SESSION_NOT_FOUND') return null;
+        throw error;
+      }
+    },
   };
 }

@@ -27,6 +27,7 @@ import {
 import type { ConnectionVerifier, RoleTarget, VerifierCallOptions } from './connection-verifier';
 import { type Logger, silentLogger } from './logger';
 import { randomBytes, toHex } from './random-bytes';
+import { isOlderTemplateVersion } from './template-version';
 import { UpstreamError } from './upstream-error';
 
 /**
@@ -321,7 +322,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
 
       const stack = await describeStack(target, assumed.credentials, call);
       const warnings: string[] = [];
-      if (stack.templateVersion && compareVersions(stack.templateVersion, currentVersion) < 0) {
+      if (stack.templateVersion && isOlderTemplateVersion(stack.templateVersion, currentVersion)) {
         warnings.push(
           messageFor(
             'server.templateOutdated',
@@ -437,10 +438,6 @@ function wrongExternalId(externalId: string): string {
  * Orders template versions: dotted numbers (`1.10.0` > `1.9.2`) and dates compare as numbers,
  * anything else as text.
  */
-function compareVersions(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
-}
-
 // Targets come from validated sessions; a refusal here is a programming error, not a verdict.
 function roleArnOf(partition: Partition, target: RoleTarget): string {
   const result = roleArn({ partition, accountId: target.accountId, roleName: target.roleName });

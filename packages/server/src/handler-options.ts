@@ -22,8 +22,10 @@ const STORE_METHODS = [
   'findByAccount',
   'findBySession',
   'findConnection',
+  'listConnections',
   'insertIfAbsent',
   'updateStatus',
+  'recordCheck',
 ] as const;
 
 /**
@@ -91,6 +93,15 @@ export function validateHandlerOptions(options: CloudConnectHandlerOptions): voi
     throw new CloudConnectConfigError(
       'config.basePath',
       `expected a path such as "/api/cloud-connect", got ${describeValue(config.basePath)}.`,
+    );
+  }
+  if (
+    config.templateVersion !== undefined &&
+    (typeof config.templateVersion !== 'string' || config.templateVersion.trim() === '')
+  ) {
+    throw new CloudConnectConfigError(
+      'config.templateVersion',
+      `expected a version such as "1.0.0", got ${describeValue(config.templateVersion)}.`,
     );
   }
   const maxBodyBytes = config.maxBodyBytes;

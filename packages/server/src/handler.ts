@@ -14,7 +14,9 @@ import {
   parseAccountId,
   type RevocationCheck,
 } from '@porter/cloud-connect';
+import { TEMPLATE_VERSION } from '@porter/cloud-connect/template';
 import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+import { createConnectionsRoutes } from './connections-routes';
 import { type Coordination, createInProcessCoordination } from './coordination';
 import { generateExternalId } from './external-id';
 import { validateHandlerOptions } from './handler-options';
@@ -50,6 +52,12 @@ export interface CloudConnectHandlerConfig {
   rateLimit?: RateLimitOptions;
   /** The largest request body read. @default 16384 */
   maxBodyBytes?: number;
+  /**
+   * The role template version stacks should run; a connection whose stack reported an older one
+   * is listed with `updateDue: true`. Set it with the verifier's `templateVersion` when you serve
+   * your own template. @default core's TEMPLATE_VERSION
+   */
+  templateVersion?: string;
 }
 
 /** Who is asking, as the host's `authenticate` decides. */
@@ -88,12 +96,20 @@ export interface CloudConnectHandlerOptions {
 /** A Fetch-API request handler: works with Next.js, Hono, Bun, Deno, workers, and Node via `toNodeListener`. */
 export type CloudConnectHandler = (request: Request) => Promise<Response>;
 
-type RouteName = 'sessions' | 'sessionCheck' | 'blockers' | 'revocationCheck' | 'connection';
+type RouteName =
+  | 'sessions'
+  | 'sessionCheck'
+  | 'blockers'
+  | 'revocationCheck'
+  | 'connection'
+  | 'connections'
+  | 'connectionByAccount';
 
 interface RouteMatch {
   name: RouteName;
   method: 'GET' | 'POST';
   sessionId?: string;
+  accountId?: string;
 }
 
 // Session ids are UUIDs we minted; anything else cannot name a session.
@@ -129,6 +145,12 @@ export function createCloudConnectHandler(
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const coordination = options.coordination ?? createInProcessCoordination({ now });
+  const connections = createConnectionsRoutes({
+    store,
+    templateVersion: config.templateVersion ?? TEMPLATE_VERSION,
+    messages,
+    wireMessages,
+  });
   const iso = () => new Date(now()).toISOString();
 
   const notFound = (id: 'notFound' | 'sessionNotFound') =>
@@ -197,19 +219,31 @@ export function createCloudConnectHandler(
   async function verifyAndRecord(record: SessionRecord, signal: AbortSignal) {
     const { tenantId, sessionId } = record;
     const result = await verifier.checkConnection(targetOf(record), { signal, logger });
+    const checkedAt = iso();
     if (result.status === 'connected') {
       await store.updateStatus(tenantId, sessionId, {
         status: 'connected',
         roleArn: result.roleArn,
         verifiedAt: result.verifiedAt,
-        updatedAt: iso(),
+        ...(result.templateVersion !== undefined && { templateVersion: result.templateVersion }),
+        lastCheck: { checkedAt, status: 'connected' },
+        updatedAt: checkedAt,
       });
+    } else if (record.status === 'connected' && result.status === 'pending') {
+      // A connection's health: the role could not be assumed this time (it stays listed until revoked).
+      await store.recordCheck(tenantId, sessionId, { checkedAt, status: 'pending' });
     } else if (result.status === 'failed' && result.code === 'EXTERNAL_ID_NOT_ENFORCED') {
       // A role that no longer insists on its ExternalId must not stay recorded as connected.
       const current = await store.findBySession(tenantId, sessionId);
       if (current?.status === 'connected') {
-        await store.updateStatus(tenantId, sessionId, { status: 'pending', updatedAt: iso() });
+        await store.updateStatus(tenantId, sessionId, {
+          status: 'pending',
+          lastCheck: { checkedAt, status: 'failed' },
+          updatedAt: checkedAt,
+        });
       }
+    } else if (record.status === 'connected') {
+      await store.recordCheck(tenantId, sessionId, { checkedAt, status: 'failed' });
     }
     logger.debug?.('Connection checked', { tenantId, sessionId, status: result.status });
     return result;
@@ -337,6 +371,10 @@ export function createCloudConnectHandler(
         return checkRevocation(tenantId, request);
       case 'connection':
         return getConnection(tenantId);
+      case 'connections':
+        return connections.listConnections(tenantId, url);
+      case 'connectionByAccount':
+        return connections.getConnectionByAccount(tenantId, route.accountId ?? '');
     }
   }
 
@@ -403,6 +441,12 @@ function matchRoute(basePath: string, pathname: string): RouteMatch | 'not-found
   if (first === 'revocation' && second === 'check')
     return { name: 'revocationCheck', method: 'POST' };
   if (first === 'connection' && second === undefined) return { name: 'connection', method: 'GET' };
+  if (first === 'connections' && second === undefined) {
+    return { name: 'connections', method: 'GET' };
+  }
+  if (first === 'connections') {
+    return { name: 'connectionByAccount', method: 'GET', accountId: decodeSegment(second ?? '') };
+  }
   return 'not-found';
 }
 

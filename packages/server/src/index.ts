@@ -44,6 +44,10 @@ export {
 export { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES } from './request-body';
 export { StoreUnavailableError } from './store-unavailable-error';
 export type {
+  CheckRecord,
+  CheckStatus,
+  ConnectionListQuery,
+  ConnectionPosition,
   ConnectionStore,
   SessionRecord,
   SessionStatus,

@@ -1,4 +1,5 @@
 import {
+  type ConnectedAccount,
   type Connection,
   type ConnectSession,
   type LinkResult,
@@ -6,6 +7,7 @@ import {
   stacksConsoleUrl,
 } from '@porter/cloud-connect';
 import type { SessionRecord } from './stores/connection-store';
+import { isOlderTemplateVersion } from './template-version';
 
 /** What the links of a session are built from: the handler's configuration. */
 export interface SessionLinkConfig {
@@ -62,6 +64,29 @@ export function toConnection(record: SessionRecord | null): Connection | null {
     roleArn: record.roleArn,
     verifiedAt: record.verifiedAt,
     sessionId: record.sessionId,
+  };
+}
+
+/**
+ * A connection as the connections routes list it, or null when the session is not connected.
+ * `currentTemplateVersion` is the version stacks should run: an older one is an update due.
+ */
+export function toConnectedAccount(
+  record: SessionRecord | null,
+  currentTemplateVersion: string,
+): ConnectedAccount | null {
+  const connection = toConnection(record);
+  if (!record || !connection) return null;
+  const templateVersion = record.templateVersion ?? null;
+  return {
+    ...connection,
+    templateVersion,
+    updateDue:
+      templateVersion !== null && isOlderTemplateVersion(templateVersion, currentTemplateVersion),
+    lastHealthCheck:
+      record.lastCheckedAt && record.lastCheckStatus
+        ? { checkedAt: record.lastCheckedAt, status: record.lastCheckStatus }
+        : null,
   };
 }
 

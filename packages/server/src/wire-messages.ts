@@ -9,6 +9,9 @@ export const defaultWireMessages = {
   notFound: 'There is nothing at this address.',
   sessionNotFound: 'There is no connection session with this id.',
   connectionNotFound: 'There is no connection to AWS account {accountId}.',
+  invalidCursor:
+    'The cursor is not one this server gave out. Pass a nextCursor from a previous page, or none for the first page.',
+  invalidLimit: 'The limit must be a whole number from 1 to {max}.',
   methodNotAllowed: 'This address does not accept {method}. Use {allowed}.',
   payloadTooLarge: 'The request body is larger than the limit of {limit} bytes.',
   requestTimeout: 'The request body did not arrive within {seconds} seconds.',

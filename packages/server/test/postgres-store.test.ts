@@ -103,12 +103,72 @@ describe('createPostgresStore migrate()', () => {
       'cloud_connect_sessions.role_arn',
       'cloud_connect_sessions.verified_at',
       'cloud_connect_sessions.updated_at',
+      'cloud_connect_sessions.template_version',
+      'cloud_connect_sessions.last_checked_at',
+      'cloud_connect_sessions.last_check_status',
     ]);
     expect(columns.join(' ')).not.toMatch(/secret|access_key|token_value|credential/i);
   });
 });
 
 describe('createPostgresStore', () => {
+  it('lists connections from its index, for the first page and after a cursor', async () => {
+    const pool = await freshPool();
+    await createPostgresStore({ pool }).migrate();
+    const client = await pool.connect();
+    try {
+      // A near-empty table is cheaper to scan: forbid that, so the plan shows whether the index serves.
+      await client.query('SET enable_seqscan = off');
+      const plan = async (sql: string) =>
+        (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`)).rows
+          .map((row) => row['QUERY PLAN'])
+          .join('\n');
+      const first = await plan(
+        `SELECT * FROM cloud_connect_sessions
+         WHERE tenant_id = 't' AND status = 'connected' AND verified_at IS NOT NULL
+         ORDER BY verified_at DESC NULLS LAST, session_id DESC LIMIT 51`,
+      );
+      const after = await plan(
+        `SELECT * FROM cloud_connect_sessions
+         WHERE tenant_id = 't' AND status = 'connected'
+           AND (verified_at, session_id) < ('2026-11-29T08:00:00.000Z'::timestamptz, 's'::text)
+         ORDER BY verified_at DESC NULLS LAST, session_id DESC LIMIT 51`,
+      );
+      for (const text of [first, after]) {
+        expect(text).toMatch(/Index Scan using cloud_connect_sessions_connections/);
+        // No sort step: the index already holds the list order.
+        expect(text).not.toMatch(/Sort/);
+      }
+      expect(after).toMatch(/Index Cond: .*ROW\(verified_at, session_id\) < ROW/);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('upgrades a version 1 database: its connections are listed', async () => {
+    const pool = await freshPool();
+    const store = createPostgresStore({ pool });
+    await store.migrate();
+    // Back to version 1 as it was: without the new columns and index.
+    await pool.query(`DROP INDEX cloud_connect_sessions_connections;
+      ALTER TABLE cloud_connect_sessions DROP COLUMN template_version,
+        DROP COLUMN last_checked_at, DROP COLUMN last_check_status;
+      CREATE INDEX cloud_connect_sessions_connected ON cloud_connect_sessions
+        (tenant_id, verified_at DESC NULLS LAST) WHERE status = 'connected';
+      DELETE FROM cloud_connect_schema WHERE version > 1;
+      INSERT INTO cloud_connect_sessions VALUES ('tenant-a', 's-1', '012345678901', 'cc-old',
+        'us-east-1', 'PorterRole', 'porter-manager', '2026-01-01T00:00:00Z', 'connected',
+        'arn:old', '2026-01-01T00:05:00Z', '2026-01-01T00:05:00Z');`);
+    expect(await store.migrate()).toEqual({ from: 1, to: POSTGRES_SCHEMA_VERSION });
+    const [listed] = await store.listConnections('tenant-a', { limit: 5 });
+    expect(listed).toMatchObject({
+      accountId: '012345678901',
+      verifiedAt: '2026-01-01T00:05:00.000Z',
+    });
+    expect(listed).not.toHaveProperty('templateVersion');
+    await store.close();
+  });
+
   it('keeps sessions across instances: a second store on the database reads and keeps the first ExternalId', async () => {
     const url = await createDatabase(inject('postgresUrl'));
     const first = createPostgresStore({ connectionString: url });

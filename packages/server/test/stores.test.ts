@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { ConnectionStore, SessionRecord } from '../src/stores/connection-store';
 import { createMemoryStore } from '../src/stores/memory-store';
@@ -135,6 +136,145 @@ describe.each([
       await store.close();
     });
 
+    it('lists only connected sessions of the tenant, newest verification first, never another tenant’s', async () => {
+      const store = await open();
+      for (const tenant of ['tenant-a', 'tenant-b']) {
+        for (let i = 0; i < 4; i += 1) await connect(store, tenant, i, minute(i));
+      }
+      // A session never verified, and one revoked, are not connections.
+      await store.insertIfAbsent(
+        record({ sessionId: sessionIdOf(90), accountId: accountIdOf(90) }),
+      );
+      await connect(store, 'tenant-a', 91, minute(30));
+      await store.updateStatus('tenant-a', sessionIdOf(91), {
+        status: 'revoked',
+        updatedAt: minute(31),
+      });
+
+      const listA = await store.listConnections('tenant-a', { limit: 10 });
+      expect(listA.map((r) => r.accountId)).toEqual([3, 2, 1, 0].map(accountIdOf));
+      expect(listA.every((r) => r.tenantId === 'tenant-a')).toBe(true);
+      const listB = await store.listConnections('tenant-b', { limit: 10 });
+      expect(listB.map((r) => r.tenantId)).toEqual(Array(4).fill('tenant-b'));
+      expect(await store.listConnections('tenant-c', { limit: 10 })).toEqual([]);
+      await store.close();
+    });
+
+    it('pages by position: ties on the verification time are ordered by session id, nothing is skipped or repeated', async () => {
+      const store = await open();
+      // Three share a verification time: the session id decides their order.
+      for (const [i, at] of [minute(1), minute(2), minute(2), minute(2), minute(3)].entries()) {
+        await connect(store, 'tenant-a', i, at);
+      }
+      const pages: string[][] = [];
+      let after: { verifiedAt: string; sessionId: string } | undefined;
+      for (;;) {
+        const page = await store.listConnections('tenant-a', { ...(after && { after }), limit: 2 });
+        if (page.length === 0) break;
+        pages.push(page.map((r) => r.accountId));
+        const last = page.at(-1) as SessionRecord;
+        after = { verifiedAt: last.verifiedAt as string, sessionId: last.sessionId };
+      }
+      expect(pages).toEqual([
+        [accountIdOf(4), accountIdOf(3)],
+        [accountIdOf(2), accountIdOf(1)],
+        [accountIdOf(0)],
+      ]);
+      await store.close();
+    });
+
+    it('keeps paging stable while connections are added: every connection listed at the start is seen once', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 12 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 8 }),
+          async (initial, limit, addedPerPage) => {
+            const store = await open();
+            for (let i = 0; i < initial; i += 1) await connect(store, 'tenant-a', i, minute(i));
+            const seen: string[] = [];
+            let next = initial;
+            let after: { verifiedAt: string; sessionId: string } | undefined;
+            for (let pageNumber = 0; ; pageNumber += 1) {
+              const page = await store.listConnections('tenant-a', {
+                ...(after && { after }),
+                limit,
+              });
+              seen.push(...page.map((r) => r.accountId));
+              if (page.length < limit) break;
+              const last = page.at(-1) as SessionRecord;
+              after = { verifiedAt: last.verifiedAt as string, sessionId: last.sessionId };
+              // Connections made while the user pages are newer: they land before the cursor.
+              for (let k = 0; k < (addedPerPage[pageNumber % addedPerPage.length] ?? 0); k += 1) {
+                await connect(store, 'tenant-a', next, minute(next));
+                next += 1;
+              }
+            }
+            await store.close();
+            expect(seen).toEqual(
+              Array.from({ length: initial }, (_, i) => accountIdOf(initial - 1 - i)),
+            );
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
+
+    it('drops a revoked connection from the list and moves a re-verified one to the front', async () => {
+      const store = await open();
+      for (let i = 0; i < 3; i += 1) await connect(store, 'tenant-a', i, minute(i));
+      await store.updateStatus('tenant-a', sessionIdOf(1), {
+        status: 'revoked',
+        updatedAt: minute(10),
+      });
+      await connect(store, 'tenant-a', 0, minute(11));
+      const list = await store.listConnections('tenant-a', { limit: 10 });
+      expect(list.map((r) => r.accountId)).toEqual([accountIdOf(0), accountIdOf(2)]);
+      expect((await store.findConnection('tenant-a'))?.accountId).toBe(accountIdOf(0));
+      await store.close();
+    });
+
+    it('records the template version and the last check, which later status changes keep', async () => {
+      const store = await open();
+      await store.insertIfAbsent(record());
+      await store.updateStatus('tenant-a', record().sessionId, {
+        status: 'connected',
+        roleArn: 'arn:aws:iam::012345678901:role/porter-manager',
+        verifiedAt: minute(1),
+        templateVersion: '1.0.0',
+        lastCheck: { checkedAt: minute(1), status: 'connected' },
+        updatedAt: minute(1),
+      });
+      const checked = await store.recordCheck('tenant-a', record().sessionId, {
+        checkedAt: minute(5),
+        status: 'pending',
+      });
+      expect(checked).toMatchObject({
+        status: 'connected',
+        templateVersion: '1.0.0',
+        lastCheckedAt: minute(5),
+        lastCheckStatus: 'pending',
+        updatedAt: minute(1),
+      });
+      expect(
+        await store.recordCheck('tenant-b', record().sessionId, {
+          checkedAt: minute(6),
+          status: 'failed',
+        }),
+      ).toBeNull();
+      await store.updateStatus('tenant-a', record().sessionId, {
+        status: 'revoked',
+        updatedAt: minute(9),
+      });
+      expect(await store.findBySession('tenant-a', record().sessionId)).toMatchObject({
+        status: 'revoked',
+        templateVersion: '1.0.0',
+        lastCheckedAt: minute(5),
+        lastCheckStatus: 'pending',
+      });
+      await store.close();
+    });
+
     it('hands out copies: changing a returned record does not change the store', async () => {
       const store = await open();
       const { record: stored } = await store.insertIfAbsent(record());
@@ -150,6 +290,23 @@ describe.each([
     });
   },
 );
+
+const sessionIdOf = (i: number) => `44444444-4444-4444-8444-${String(i).padStart(12, '0')}`;
+const accountIdOf = (i: number) => String(100_000_000_000 + i);
+const minute = (i: number) => new Date(Date.UTC(2026, 10, 29, 8, i)).toISOString();
+
+/** Stores a verified connection of `tenantId` to account `i` (re-verifies it when it exists). */
+async function connect(store: ConnectionStore, tenantId: string, i: number, verifiedAt: string) {
+  await store.insertIfAbsent(
+    record({ tenantId, sessionId: sessionIdOf(i), accountId: accountIdOf(i) }),
+  );
+  await store.updateStatus(tenantId, sessionIdOf(i), {
+    status: 'connected',
+    roleArn: `arn:aws:iam::${accountIdOf(i)}:role/porter-manager`,
+    verifiedAt,
+    updatedAt: verifiedAt,
+  });
+}
 
 describe('createSqliteStore', () => {
   it('survives a restart: a session written before close is there after reopening the file', async () => {
@@ -183,6 +340,58 @@ describe('createSqliteStore', () => {
     const db = new Database(path, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('lists connections from its index, for the first page and after a cursor', async () => {
+    const path = newFile();
+    await createSqliteStore(path).close();
+    const db = new Database(path, { readonly: true });
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+        .map((row) => row.detail)
+        .join('; ');
+    const first = plan(
+      `SELECT * FROM sessions WHERE tenant_id = 't' AND status = 'connected' AND verified_at IS NOT NULL
+       ORDER BY verified_at DESC, session_id DESC LIMIT 51`,
+    );
+    const after = plan(
+      `SELECT * FROM sessions WHERE tenant_id = 't' AND status = 'connected'
+       AND (verified_at, session_id) < ('2026-11-29T08:00:00.000Z', 's')
+       ORDER BY verified_at DESC, session_id DESC LIMIT 51`,
+    );
+    db.close();
+    for (const detail of [first, after]) {
+      expect(detail).toMatch(/USING INDEX sessions_connections/);
+      // No sort step: the index already holds the list order.
+      expect(detail).not.toMatch(/TEMP B-TREE/);
+    }
+  });
+
+  it('upgrades a version 1 file: its connections are listed, without template version or last check', async () => {
+    const path = newFile();
+    const v1 = new Database(path);
+    v1.exec(`CREATE TABLE sessions (
+       tenant_id TEXT NOT NULL, session_id TEXT NOT NULL, account_id TEXT NOT NULL,
+       external_id TEXT NOT NULL, region TEXT NOT NULL, stack_name TEXT NOT NULL,
+       role_name TEXT NOT NULL, created_at TEXT NOT NULL,
+       status TEXT NOT NULL CHECK (status IN ('pending', 'connected', 'revoked')),
+       role_arn TEXT, verified_at TEXT, updated_at TEXT NOT NULL,
+       PRIMARY KEY (tenant_id, session_id), UNIQUE (tenant_id, account_id)) WITHOUT ROWID;
+     CREATE INDEX sessions_connected ON sessions (tenant_id, status, verified_at);
+     INSERT INTO sessions VALUES ('tenant-a', 's-1', '012345678901', 'cc-old', 'us-east-1',
+       'PorterRole', 'porter-manager', '2026-01-01T00:00:00.000Z', 'connected', 'arn:old',
+       '2026-01-01T00:05:00.000Z', '2026-01-01T00:05:00.000Z');
+     PRAGMA user_version = 1;`);
+    v1.close();
+    const store = createSqliteStore(path);
+    const [listed] = await store.listConnections('tenant-a', { limit: 5 });
+    expect(listed).toMatchObject({ accountId: '012345678901', externalId: 'cc-old' });
+    expect(listed).not.toHaveProperty('templateVersion');
+    expect(listed).not.toHaveProperty('lastCheckedAt');
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     db.close();
   });
 

@@ -79,7 +79,15 @@ const accountOf = (context: CloudConnectContext) =>
   context.connection?.accountId ?? context.accountId;
 
 function initialContext(input: CloudConnectInput = {}): CloudConnectContext {
-  const connection = input.connection ?? null;
+  // Only the connection's own fields: a listed `ConnectedAccount` carries more than context keeps.
+  const connection = input.connection
+    ? {
+        accountId: input.connection.accountId,
+        roleArn: input.connection.roleArn,
+        verifiedAt: input.connection.verifiedAt,
+        sessionId: input.connection.sessionId,
+      }
+    : null;
   return {
     snapshotVersion: SNAPSHOT_VERSION,
     accountId:
@@ -605,9 +613,14 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
               { target: 'healthy' },
             ],
           },
-          healthy: { description: 'Verified; health checks are off.' },
+          healthy: {
+            description: 'Verified; health checks are off. VERIFY.NOW checks the role at once.',
+            on: { 'VERIFY.NOW': 'checking' },
+          },
           waiting: {
-            description: 'Waiting for the next health check (a deadline in context).',
+            description:
+              'Waiting for the next health check (a deadline in context). VERIFY.NOW checks at once.',
+            on: { 'VERIFY.NOW': 'checking' },
             invoke: {
               id: 'nextHealthCheck',
               src: 'wait',

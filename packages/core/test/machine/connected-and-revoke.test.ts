@@ -19,6 +19,44 @@ describe('starting on an existing connection', () => {
     expect(flow.emitted).toEqual([]);
   });
 
+  it('opens a listed connection (a ConnectedAccount) keeping only the connection in context', () => {
+    const flow = startFlow({
+      input: {
+        connection: {
+          ...connection,
+          templateVersion: '0.9.0',
+          updateDue: true,
+          lastHealthCheck: null,
+        } as typeof connection,
+      },
+    });
+    expect(flow.snapshot.context.connection).toEqual(connection);
+  });
+
+  it('VERIFY.NOW re-checks the role at once, with health checks off, and says when access is lost', async () => {
+    const flow = startFlow({
+      input: { connection },
+      script: { checkConnection: (_, n) => (n === 1 ? CONNECTED : PENDING) },
+    });
+    flow.send({ type: 'VERIFY.NOW' });
+    await tick();
+    expect(flow.callsOf('checkConnection')[0]?.input).toEqual({ sessionId: connection.sessionId });
+    expect(flow.snapshot.value).toEqual({ connected: 'healthy' });
+    flow.send({ type: 'VERIFY.NOW' });
+    await tick();
+    expect(flow.count('checkConnection')).toBe(2);
+    expect(flow.snapshot.value).toEqual({ connected: 'accessLost' });
+    expect(flow.snapshot.context.error).toMatchObject({ code: 'ACCESS_LOST' });
+  });
+
+  it('VERIFY.NOW while waiting for the next health check checks at once', async () => {
+    const flow = startFlow({ input: { connection, timing: { healthIntervalMs: 60_000 } } });
+    expect(flow.snapshot.value).toEqual({ connected: 'waiting' });
+    flow.send({ type: 'VERIFY.NOW' });
+    await tick();
+    expect(flow.count('checkConnection')).toBe(1);
+  });
+
   it('CANCEL in connected emits exit and stays connected', () => {
     const flow = startFlow({ input: { connection } });
     flow.send({ type: 'CANCEL' });

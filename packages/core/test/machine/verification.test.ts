@@ -279,8 +279,8 @@ describe('outcomes', () => {
       verifiedAt: CONNECTED.status === 'connected' ? CONNECTED.verifiedAt : '',
       sessionId: 'session-123456789012',
     });
+    // VERIFY.NOW in connected re-checks health (connected-and-revoke tests); these change nothing.
     flow.send({ type: 'PAGE.VISIBLE' });
-    flow.send({ type: 'VERIFY.NOW' });
     flow.send({ type: 'REVOKE.START' });
     flow.send({ type: 'REVOKE.CANCEL' });
     await tick(600_000);

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 
 /**
- * Version 1. Each later version appends one migration; none is ever edited, since databases
- * out there already ran it. Sessions hold no AWS credentials, only what the customer's role
+ * Each version appends one migration; none is ever edited, since databases out there already
+ * ran it. Sessions hold no AWS credentials, only what the customer's role
  * trusts (the ExternalId) and what was verified. Flights and rate buckets are UNLOGGED: they
  * are seconds-long coordination state that a crash may empty without harm, so they skip the WAL.
  */
@@ -39,6 +39,16 @@ const MIGRATIONS: readonly string[] = [
      updated_at timestamptz      NOT NULL,
      full_at    timestamptz      NOT NULL
    );`,
+  // Version 2: the connections list (template version, last check) and its index, which also
+  // serves the most recent connection, so it replaces version 1's index.
+  `ALTER TABLE cloud_connect_sessions
+     ADD COLUMN template_version  text,
+     ADD COLUMN last_checked_at   timestamptz,
+     ADD COLUMN last_check_status text CHECK (last_check_status IN ('pending', 'connected', 'failed'));
+   DROP INDEX cloud_connect_sessions_connected;
+   CREATE INDEX cloud_connect_sessions_connections
+     ON cloud_connect_sessions (tenant_id, verified_at DESC NULLS LAST, session_id DESC)
+     WHERE status = 'connected';`,
 ];
 
 /** The schema version this code writes (the highest row of `cloud_connect_schema`). */
@@ -75,7 +85,8 @@ export async function migratePostgres(pool: pg.Pool): Promise<MigrationResult> {
     const { rows } = await client.query<{ version: number }>(
       'SELECT COALESCE(max(version), 0)::integer AS version FROM cloud_connect_schema',
     );
-    const from = rows[0]?.version ?? 0;
+    // A host pool's type parsers may hand the integer back as text.
+    const from = Number(rows[0]?.version ?? 0);
     if (from > MIGRATIONS.length) {
       throw new Error(
         `This database was written by a newer version of @porter/cloud-connect-server (schema ${from}; this version knows ${MIGRATIONS.length}). Upgrade the package.`,

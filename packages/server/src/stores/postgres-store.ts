@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { openPool, type PostgresConnectionOptions, translatePostgresError } from '../postgres-pool';
 import type {
+  CheckStatus,
   ConnectionStore,
   SessionRecord,
   SessionStatus,
@@ -31,6 +32,9 @@ interface Row {
   status: SessionStatus;
   role_arn: string | null;
   verified_at: string | null;
+  template_version: string | null;
+  last_checked_at: string | null;
+  last_check_status: CheckStatus | null;
   updated_at: string;
 }
 
@@ -39,7 +43,8 @@ interface Row {
 const iso = (column: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 const COLUMNS = `tenant_id, session_id, account_id, external_id, region, stack_name, role_name,
-  ${iso('created_at')}, status, role_arn, ${iso('verified_at')}, ${iso('updated_at')}`;
+  ${iso('created_at')}, status, role_arn, ${iso('verified_at')}, template_version,
+  ${iso('last_checked_at')}, last_check_status, ${iso('updated_at')}`;
 
 const SELECT_BY_ACCOUNT = `SELECT ${COLUMNS} FROM cloud_connect_sessions
   WHERE tenant_id = $1 AND account_id = $2`;
@@ -47,12 +52,21 @@ const SELECT_BY_SESSION = `SELECT ${COLUMNS} FROM cloud_connect_sessions
   WHERE tenant_id = $1 AND session_id = $2`;
 const SELECT_CONNECTION = `SELECT ${COLUMNS} FROM cloud_connect_sessions
   WHERE tenant_id = $1 AND status = 'connected'
-  ORDER BY verified_at DESC NULLS LAST LIMIT 1`;
+  ORDER BY verified_at DESC NULLS LAST, session_id DESC LIMIT 1`;
+// Two statements rather than one with an optional cursor, so each seeks the index directly.
+const SELECT_FIRST_PAGE = `SELECT ${COLUMNS} FROM cloud_connect_sessions
+  WHERE tenant_id = $1 AND status = 'connected' AND verified_at IS NOT NULL
+  ORDER BY verified_at DESC NULLS LAST, session_id DESC LIMIT $2`;
+const SELECT_PAGE_AFTER = `SELECT ${COLUMNS} FROM cloud_connect_sessions
+  WHERE tenant_id = $1 AND status = 'connected'
+    AND (verified_at, session_id) < ($3::timestamptz, $4::text)
+  ORDER BY verified_at DESC NULLS LAST, session_id DESC LIMIT $2`;
 // One statement inserts or, when the tenant already has the account, reads the row that won.
 const INSERT_IF_ABSENT = `WITH inserted AS (
     INSERT INTO cloud_connect_sessions (tenant_id, session_id, account_id, external_id, region,
-      stack_name, role_name, created_at, status, role_arn, verified_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+      stack_name, role_name, created_at, status, role_arn, verified_at, template_version,
+      last_checked_at, last_check_status, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, $12)
     ON CONFLICT (tenant_id, account_id) DO NOTHING
     RETURNING ${COLUMNS}
   )
@@ -62,7 +76,14 @@ const INSERT_IF_ABSENT = `WITH inserted AS (
   WHERE tenant_id = $1 AND account_id = $3 AND NOT EXISTS (SELECT 1 FROM inserted)`;
 const UPDATE_STATUS = `UPDATE cloud_connect_sessions
   SET status = $3, updated_at = $4, role_arn = COALESCE($5, role_arn),
-    verified_at = COALESCE($6::timestamptz, verified_at)
+    verified_at = COALESCE($6::timestamptz, verified_at),
+    template_version = COALESCE($7, template_version),
+    last_checked_at = COALESCE($8::timestamptz, last_checked_at),
+    last_check_status = COALESCE($9, last_check_status)
+  WHERE tenant_id = $1 AND session_id = $2
+  RETURNING ${COLUMNS}`;
+const RECORD_CHECK = `UPDATE cloud_connect_sessions
+  SET last_checked_at = $3, last_check_status = $4
   WHERE tenant_id = $1 AND session_id = $2
   RETURNING ${COLUMNS}`;
 
@@ -124,6 +145,17 @@ export function createPostgresStore(options: PostgresConnectionOptions): Postgre
     findConnection(tenantId) {
       return one('cloud_connect_connection', SELECT_CONNECTION, [tenantId]);
     },
+    async listConnections(tenantId, { after, limit }) {
+      const rows = after
+        ? await query('cloud_connect_page_after', SELECT_PAGE_AFTER, [
+            tenantId,
+            limit,
+            after.verifiedAt,
+            after.sessionId,
+          ])
+        : await query('cloud_connect_first_page', SELECT_FIRST_PAGE, [tenantId, limit]);
+      return rows.map(fromRow);
+    },
     async insertIfAbsent(record) {
       const values = [
         record.tenantId,
@@ -138,6 +170,9 @@ export function createPostgresStore(options: PostgresConnectionOptions): Postgre
         record.roleArn ?? null,
         record.verifiedAt ?? null,
         record.updatedAt,
+        record.templateVersion ?? null,
+        record.lastCheckedAt ?? null,
+        record.lastCheckStatus ?? null,
       ];
       for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt += 1) {
         const [row] = (await query('cloud_connect_insert', INSERT_IF_ABSENT, values)) as (Row & {
@@ -155,6 +190,17 @@ export function createPostgresStore(options: PostgresConnectionOptions): Postgre
         update.updatedAt,
         update.roleArn ?? null,
         update.verifiedAt ?? null,
+        update.templateVersion ?? null,
+        update.lastCheck?.checkedAt ?? null,
+        update.lastCheck?.status ?? null,
+      ]);
+    },
+    recordCheck(tenantId, sessionId, check) {
+      return one('cloud_connect_record_check', RECORD_CHECK, [
+        tenantId,
+        sessionId,
+        check.checkedAt,
+        check.status,
       ]);
     },
     async close() {
@@ -178,6 +224,9 @@ function fromRow(row: Row): SessionRecord {
     status: row.status,
     ...(row.role_arn === null ? {} : { roleArn: row.role_arn }),
     ...(row.verified_at === null ? {} : { verifiedAt: row.verified_at }),
+    ...(row.template_version === null ? {} : { templateVersion: row.template_version }),
+    ...(row.last_checked_at === null ? {} : { lastCheckedAt: row.last_checked_at }),
+    ...(row.last_check_status === null ? {} : { lastCheckStatus: row.last_check_status }),
     updatedAt: row.updated_at,
   };
 }

@@ -1,5 +1,10 @@
 import Database from 'better-sqlite3';
-import type { ConnectionStore, SessionRecord, SessionStatus } from './connection-store';
+import type {
+  CheckStatus,
+  ConnectionStore,
+  SessionRecord,
+  SessionStatus,
+} from './connection-store';
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -8,9 +13,9 @@ export interface SqliteStoreOptions {
 }
 
 /** The schema version this code writes; stored in SQLite's `user_version`. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
-// Version 1. Each later version appends one migration to this list; none is ever edited.
+// Each version appends one migration to this list; none is ever edited.
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS sessions (
      tenant_id   TEXT NOT NULL,
@@ -30,6 +35,16 @@ const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX IF NOT EXISTS sessions_connected
      ON sessions (tenant_id, status, verified_at);`,
+  // Version 2: the connections list (template version, last check) and its index, which also
+  // serves the most recent connection, so it replaces version 1's index.
+  `ALTER TABLE sessions ADD COLUMN template_version TEXT;
+   ALTER TABLE sessions ADD COLUMN last_checked_at TEXT;
+   ALTER TABLE sessions ADD COLUMN last_check_status TEXT
+     CHECK (last_check_status IN ('pending', 'connected', 'failed'));
+   DROP INDEX IF EXISTS sessions_connected;
+   CREATE INDEX sessions_connections
+     ON sessions (tenant_id, verified_at DESC, session_id DESC)
+     WHERE status = 'connected';`,
 ];
 
 interface Row {
@@ -44,6 +59,9 @@ interface Row {
   status: SessionStatus;
   role_arn: string | null;
   verified_at: string | null;
+  template_version: string | null;
+  last_checked_at: string | null;
+  last_check_status: CheckStatus | null;
   updated_at: string;
 }
 
@@ -54,6 +72,23 @@ interface UpdateParams {
   updatedAt: string;
   roleArn: string | null;
   verifiedAt: string | null;
+  templateVersion: string | null;
+  checkedAt: string | null;
+  checkStatus: CheckStatus | null;
+}
+
+interface CheckParams {
+  tenantId: string;
+  sessionId: string;
+  checkedAt: string;
+  checkStatus: CheckStatus;
+}
+
+interface PageParams {
+  tenantId: string;
+  limit: number;
+  verifiedAt?: string;
+  sessionId?: string;
 }
 
 /**
@@ -83,19 +118,41 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   );
   const selectConnection = db.prepare<[string], Row>(
     `SELECT * FROM sessions WHERE tenant_id = ? AND status = 'connected'
-     ORDER BY verified_at DESC LIMIT 1`,
+     ORDER BY verified_at DESC, session_id DESC LIMIT 1`,
+  );
+  // Two statements rather than one with an optional cursor, so each seeks the index directly.
+  const selectFirstPage = db.prepare<[PageParams], Row>(
+    `SELECT * FROM sessions
+     WHERE tenant_id = @tenantId AND status = 'connected' AND verified_at IS NOT NULL
+     ORDER BY verified_at DESC, session_id DESC LIMIT @limit`,
+  );
+  const selectPageAfter = db.prepare<[PageParams], Row>(
+    `SELECT * FROM sessions
+     WHERE tenant_id = @tenantId AND status = 'connected'
+       AND (verified_at, session_id) < (@verifiedAt, @sessionId)
+     ORDER BY verified_at DESC, session_id DESC LIMIT @limit`,
   );
   const insert = db.prepare(
     `INSERT INTO sessions (tenant_id, session_id, account_id, external_id, region, stack_name,
-       role_name, created_at, status, role_arn, verified_at, updated_at)
+       role_name, created_at, status, role_arn, verified_at, template_version, last_checked_at,
+       last_check_status, updated_at)
      VALUES (@tenantId, @sessionId, @accountId, @externalId, @region, @stackName, @roleName,
-       @createdAt, @status, @roleArn, @verifiedAt, @updatedAt)
+       @createdAt, @status, @roleArn, @verifiedAt, @templateVersion, @lastCheckedAt,
+       @lastCheckStatus, @updatedAt)
      ON CONFLICT DO NOTHING`,
   );
   // One statement writes and reads back the row, so no transaction is needed around it.
   const update = db.prepare<[UpdateParams], Row>(
     `UPDATE sessions SET status = @status, updated_at = @updatedAt,
-       role_arn = COALESCE(@roleArn, role_arn), verified_at = COALESCE(@verifiedAt, verified_at)
+       role_arn = COALESCE(@roleArn, role_arn), verified_at = COALESCE(@verifiedAt, verified_at),
+       template_version = COALESCE(@templateVersion, template_version),
+       last_checked_at = COALESCE(@checkedAt, last_checked_at),
+       last_check_status = COALESCE(@checkStatus, last_check_status)
+     WHERE tenant_id = @tenantId AND session_id = @sessionId
+     RETURNING *`,
+  );
+  const updateCheck = db.prepare<[CheckParams], Row>(
+    `UPDATE sessions SET last_checked_at = @checkedAt, last_check_status = @checkStatus
      WHERE tenant_id = @tenantId AND session_id = @sessionId
      RETURNING *`,
   );
@@ -106,6 +163,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       ...record,
       roleArn: record.roleArn ?? null,
       verifiedAt: record.verifiedAt ?? null,
+      templateVersion: record.templateVersion ?? null,
+      lastCheckedAt: record.lastCheckedAt ?? null,
+      lastCheckStatus: record.lastCheckStatus ?? null,
     });
     const stored = selectByAccount.get(record.tenantId, record.accountId);
     if (!stored) throw new Error('The session vanished right after it was stored.');
@@ -125,6 +185,12 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       const row = selectConnection.get(tenantId);
       return row ? fromRow(row) : null;
     },
+    async listConnections(tenantId, { after, limit }) {
+      const rows = after
+        ? selectPageAfter.all({ tenantId, limit, ...after })
+        : selectFirstPage.all({ tenantId, limit });
+      return rows.map(fromRow);
+    },
     async insertIfAbsent(record) {
       return insertIfAbsent.immediate(record);
     },
@@ -136,6 +202,18 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         updatedAt: change.updatedAt,
         roleArn: change.roleArn ?? null,
         verifiedAt: change.verifiedAt ?? null,
+        templateVersion: change.templateVersion ?? null,
+        checkedAt: change.lastCheck?.checkedAt ?? null,
+        checkStatus: change.lastCheck?.status ?? null,
+      });
+      return row ? fromRow(row) : null;
+    },
+    async recordCheck(tenantId, sessionId, check) {
+      const row = updateCheck.get({
+        tenantId,
+        sessionId,
+        checkedAt: check.checkedAt,
+        checkStatus: check.status,
       });
       return row ? fromRow(row) : null;
     },
@@ -174,6 +252,9 @@ function fromRow(row: Row): SessionRecord {
     status: row.status,
     ...(row.role_arn === null ? {} : { roleArn: row.role_arn }),
     ...(row.verified_at === null ? {} : { verifiedAt: row.verified_at }),
+    ...(row.template_version === null ? {} : { templateVersion: row.template_version }),
+    ...(row.last_checked_at === null ? {} : { lastCheckedAt: row.last_checked_at }),
+    ...(row.last_check_status === null ? {} : { lastCheckStatus: row.last_check_status }),
     updatedAt: row.updated_at,
   };
 }
