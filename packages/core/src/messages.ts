@@ -30,6 +30,9 @@ export const defaultMessages = {
     'Porter can no longer assume the role in your account. Was the stack deleted?',
   'error.REVOKE_BLOCKED': 'Delete these clusters in Porter before you remove its access.',
   'error.INVALID_SNAPSHOT': 'The saved connection state could not be restored.',
+  'error.MISCONFIGURED':
+    'This page is set up wrong and cannot reach its AWS connection service. Contact support.',
+  'error.SESSION_NOT_FOUND': 'This connection attempt has expired. Start again for a new link.',
 
   // Server (packages/server): what the AWS verifier's verdicts tell the user.
   'server.stsRegionDisabled':

@@ -1,11 +1,13 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { parseAccountId } from '../account-id';
-import type {
-  Blocker,
-  ConnectBackend,
-  ConnectionCheck,
-  ConnectSession,
-  RevocationCheck,
+import {
+  type Blocker,
+  type ConnectBackend,
+  type ConnectionCheck,
+  type ConnectSession,
+  honouredRetryAfter,
+  type RevocationCheck,
+  toErrorDetail,
 } from '../backend';
 import { type CloudConnectErrorCode, type ErrorInfo, errorInfo, isErrorCode } from '../errors';
 import { type ActorSystemOf, dependenciesOf } from './actor-dependencies';
@@ -25,6 +27,7 @@ const SESSION_CODES: readonly unknown[] = [
   'UNAUTHORIZED',
   'RATE_LIMITED',
   'INVALID_ACCOUNT_ID',
+  'MISCONFIGURED',
 ];
 
 const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
@@ -33,19 +36,22 @@ const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
 function toErrorInfo(error: unknown, fallback: CloudConnectErrorCode): ErrorInfo {
   const code = codeOf(error);
   if (!isErrorCode(code)) return errorInfo(fallback);
-  return errorInfo(code, error instanceof Error && error.message ? error.message : undefined);
+  const message = error instanceof Error && error.message ? error.message : undefined;
+  return errorInfo(code, message, undefined, toErrorDetail((error as { detail?: unknown }).detail));
 }
 
-// A server's Retry-After, carried by the HTTP backend's errors as `retryAfterMs`.
+// A server's Retry-After, carried by the HTTP backend's errors as `retryAfterMs` (at most an hour).
 function retryAfterOf(error: unknown): number | null {
-  const value = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+  return honouredRetryAfter((error as { retryAfterMs?: unknown } | null)?.retryAfterMs) ?? null;
 }
 
 // A thrown error during polling is a check result: retryable ones mean "try again later".
 function checkFromError(error: unknown): ConnectionCheck {
   const info = toErrorInfo(error, 'NETWORK');
-  if (!info.retryable) return { status: 'failed', code: info.code, message: info.message };
+  if (!info.retryable) {
+    const { code, message, detail } = info;
+    return { status: 'failed', code, message, ...(detail && { detail }) };
+  }
   const retryAfterMs = retryAfterOf(error);
   return {
     status: 'pending',
@@ -56,7 +62,9 @@ function checkFromError(error: unknown): ConnectionCheck {
 
 // The error a failed check reports (its own message, else the catalog's); null for other checks.
 function failureOf(check: ConnectionCheck | RevocationCheck | null): ErrorInfo | null {
-  return check?.status === 'failed' ? errorInfo(check.code, check.message || undefined) : null;
+  return check?.status === 'failed'
+    ? errorInfo(check.code, check.message || undefined, undefined, toErrorDetail(check.detail))
+    : null;
 }
 
 // A failed check that waiting cannot fix.
@@ -195,6 +203,7 @@ function buildCloudConnectMachine() {
       isRevocationFatal: (_, check: RevocationCheck | ConnectionCheck) => isFatal(check),
       isLaunchFailure: ({ context }) => context.failedStep === 'launch',
       isRevokeFailure: ({ context }) => context.failedStep === 'revoke',
+      isSessionLost: ({ context }) => context.error?.code === 'SESSION_NOT_FOUND',
     },
     actions: {
       assignAccountId: assign(({ context, event }) => {
@@ -808,6 +817,12 @@ function buildCloudConnectMachine() {
         on: {
           RETRY: [
             { guard: 'isRevokeFailure', target: 'revoking', actions: 'clearError' },
+            // The server forgot the session: checking it again cannot help; a new one can.
+            {
+              guard: 'isSessionLost',
+              target: 'disconnected.creatingSession',
+              actions: 'resetFlow',
+            },
             { guard: 'isLaunchFailure', target: 'connecting.ready', actions: 'clearError' },
             { target: 'connecting.verifying', actions: 'resumeVerification' },
           ],
