@@ -14,7 +14,9 @@ import {
   type ErrorDetail,
   isErrorCode,
 } from './errors';
-import { type MessageOverrides, messageFor } from './messages';
+import type { MessageOverrides } from './messages';
+import { errorMessages } from './messages/errors';
+import { formatMessage } from './messages/format';
 
 /** Error codes the server's handler answers with, beyond the client's own codes. */
 export type WireErrorCode =
@@ -290,7 +292,7 @@ export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
     code: CloudConnectErrorCode,
     detail: ErrorDetail,
     extra: { retryAfterMs?: number; cause?: unknown } = {},
-    message = messageFor(`error.${code}`, undefined, messages),
+    message = formatMessage(errorMessages, `error.${code}`, undefined, messages),
   ) =>
     new HttpBackendError(code, message, {
       ...extra,
@@ -372,7 +374,7 @@ export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
         'NETWORK',
         { status, url, cause: detail },
         {},
-        messageFor('machine.badResponse', { detail }, messages),
+        formatMessage(errorMessages, 'machine.badResponse', { detail }, messages),
       );
     }
     return value;
