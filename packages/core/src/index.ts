@@ -47,14 +47,13 @@ export {
 export {
   type ButtonProps,
   type CloudConnectApi,
-  type CloudConnectSnapshot,
-  type CloudConnectStep,
   type ConnectOptions,
   connect,
+  type LinkEvent,
   type LinkProps,
   type OpenWindow,
   type PartAttributes,
-  stepOf,
+  type PartEvent,
 } from './machine/cloud-connect.connect';
 export { type CloudConnectIds, getCloudConnectIds } from './machine/cloud-connect.dom';
 export {
@@ -62,6 +61,34 @@ export {
   cloudConnectMachine,
   createCloudConnectMachine,
 } from './machine/cloud-connect.machine';
+export {
+  type CloudConnectSnapshot,
+  type CloudConnectStatus,
+  type CloudConnectStep,
+  localizeAccountIdError,
+  localizeError,
+  selectAccountId,
+  selectAccountIdError,
+  selectAttempts,
+  selectBlockers,
+  selectCanRetry,
+  selectConnection,
+  selectError,
+  selectIsChecking,
+  selectIsSlow,
+  selectIsSubmitting,
+  selectIsTimedOut,
+  selectPopupBlocked,
+  selectQuickCreateUrl,
+  selectSession,
+  selectStacksConsoleUrl,
+  selectState,
+  selectStatus,
+  selectStep,
+  shallowEqual,
+  statusMessage,
+  stepOf,
+} from './machine/cloud-connect.selectors';
 export type {
   CloudConnectClock,
   CloudConnectContext,

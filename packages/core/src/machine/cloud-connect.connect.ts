@@ -1,33 +1,27 @@
-import type { SnapshotFrom } from 'xstate';
-import { formatAccountId, parseAccountId } from '../account-id';
 import type { Blocker, Connection, ConnectionCheck, ConnectSession } from '../backend';
 import type { ErrorInfo } from '../errors';
-import { type MessageId, type MessageOverrides, messageFor } from '../messages';
+import type { MessageOverrides } from '../messages';
 import { type CloudConnectIds, getCloudConnectIds } from './cloud-connect.dom';
-import type { CloudConnectMachine } from './cloud-connect.machine';
+import {
+  type CloudConnectSnapshot,
+  type CloudConnectStep,
+  localizeAccountIdError,
+  localizeError,
+  selectAttempts,
+  selectBlockers,
+  selectCanRetry,
+  selectConnection,
+  selectIsChecking,
+  selectIsSlow,
+  selectPopupBlocked,
+  selectQuickCreateUrl,
+  selectSession,
+  selectStacksConsoleUrl,
+  selectStatus,
+  statusMessage,
+  stepOf,
+} from './cloud-connect.selectors';
 import type { CloudConnectEvent, CloudConnectState } from './cloud-connect.types';
-
-/** A persisted-or-live snapshot of the machine, as `actor.getSnapshot()` returns it. */
-export type CloudConnectSnapshot = SnapshotFrom<CloudConnectMachine>;
-
-/** The step the user is on: the top-level state refined by the substate a UI shows differently. */
-export type CloudConnectStep =
-  | 'editing'
-  | 'creatingSession'
-  | 'sessionFailed'
-  | 'ready'
-  | 'verifying'
-  | 'timedOut'
-  | 'connected'
-  | 'accessLost'
-  | 'checkingBlockers'
-  | 'blockersUnknown'
-  | 'blocked'
-  | 'loadingLink'
-  | 'deletingStack'
-  | 'confirming'
-  | 'revoked'
-  | 'failed';
 
 /** Options of `connect`. */
 export interface ConnectOptions {
@@ -46,6 +40,21 @@ export interface PartAttributes {
 
 /** Something `window.open`-like: returns the new window, or null when a popup blocker stopped it. */
 export type OpenWindow = (url: string, target: string) => { opener: unknown } | null;
+
+/**
+ * What a prop getter's handler reads of the DOM event it gets (typed by shape, so core needs no
+ * DOM types). A handler does nothing once `defaultPrevented` is set: a host's own handler that
+ * runs first and calls `preventDefault()` skips Cloud Connect's.
+ */
+export interface PartEvent {
+  defaultPrevented: boolean;
+  preventDefault(): void;
+}
+
+/** A pointer event on a link: `button` 1 is the middle button. */
+export interface LinkEvent extends PartEvent {
+  button?: number;
+}
 
 /** The framework-free view API: values, and prop getters to spread on elements. */
 export interface CloudConnectApi {
@@ -104,9 +113,10 @@ export interface CloudConnectApi {
   launchInPopup(open: OpenWindow): boolean;
 
   getRootProps(): PartAttributes & { id: string };
+  /** `onSubmit` sends `ACCOUNT_ID.SUBMIT` (once per click or Enter) and prevents the page load. */
   getFormProps(): PartAttributes & {
     noValidate: true;
-    onSubmit(event?: { preventDefault(): void }): void;
+    onSubmit(event: PartEvent): void;
   };
   getLabelProps(): PartAttributes & { id: string; htmlFor: string };
   getAccountIdInputProps(): PartAttributes & {
@@ -119,11 +129,16 @@ export interface CloudConnectApi {
     value: string;
     'aria-invalid': boolean;
     'aria-describedby': string | undefined;
-    onChange(event: { currentTarget: { value: string } }): void;
-    onBlur(): void;
+    onChange(event: PartEvent & { currentTarget: { value: string } }): void;
+    onBlur(event: PartEvent): void;
   };
   getAccountIdErrorProps(): PartAttributes & { id: string; hidden: boolean };
-  getSubmitButtonProps(): ButtonProps & { type: 'submit' };
+  /** A submit button: it submits through the form's `onSubmit`, so it has no handler of its own. */
+  getSubmitButtonProps(): PartAttributes & {
+    type: 'submit';
+    disabled: boolean;
+    'aria-busy': boolean;
+  };
   getLaunchLinkProps(): LinkProps;
   getStatusProps(): PartAttributes & {
     id: string;
@@ -147,7 +162,7 @@ export type ButtonProps = PartAttributes & {
   type: 'button' | 'submit';
   disabled: boolean;
   'aria-busy'?: boolean;
-  onClick(): void;
+  onClick(event: PartEvent): void;
 };
 
 /** Props of a link part that opens the AWS console in a new tab. */
@@ -157,55 +172,10 @@ export type LinkProps = PartAttributes & {
   target: '_blank';
   rel: 'noopener noreferrer';
   'aria-disabled': boolean;
-  onClick(): void;
-  /** A middle click opens the link too. */
-  onAuxClick(): void;
+  onClick(event: LinkEvent): void;
+  /** A middle click opens the link too (other buttons, such as the context menu's, do not). */
+  onAuxClick(event: LinkEvent): void;
 };
-
-// Substates a UI shows differently; any other substate shows as its top-level state.
-const SUBSTATE_STEPS: readonly string[] = [
-  'editing',
-  'creatingSession',
-  'sessionFailed',
-  'ready',
-  'verifying',
-  'timedOut',
-  'accessLost',
-  'checkingBlockers',
-  'blockersUnknown',
-  'blocked',
-  'loadingLink',
-  'deletingStack',
-  'confirming',
-];
-
-/** The top-level state and the step of a snapshot's state value. */
-export function stepOf(value: CloudConnectSnapshot['value']): {
-  state: CloudConnectState;
-  step: CloudConnectStep;
-} {
-  if (typeof value === 'string') return { state: value, step: value as CloudConnectStep };
-  const state = Object.keys(value)[0] as CloudConnectState;
-  const inner = (value as Record<string, unknown>)[state];
-  const sub = typeof inner === 'string' ? inner : Object.keys(inner as object)[0];
-  return {
-    state,
-    step: (SUBSTATE_STEPS.includes(sub as string) ? sub : state) as CloudConnectStep,
-  };
-}
-
-// Steps with a status line of their own (`status.<step>`); the others show their error.
-const STATUS_STEPS: readonly CloudConnectStep[] = [
-  'editing',
-  'creatingSession',
-  'ready',
-  'verifying',
-  'connected',
-  'checkingBlockers',
-  'deletingStack',
-  'confirming',
-  'revoked',
-];
 
 // Events that carry nothing but their type: what buttons and the plain methods send.
 type SimpleEventType = Exclude<CloudConnectEvent['type'], 'ACCOUNT_ID.CHANGE'>;
@@ -226,35 +196,24 @@ export function connect(
   const { messages } = options;
   const ids = getCloudConnectIds(options.id);
   const { state, step } = stepOf(snapshot.value);
-  const session = context.session;
-  const isSlow = snapshot.hasTag('slow');
-  const isChecking = snapshot.hasTag('checking') || snapshot.hasTag('loading');
   const isEditing = step === 'editing' || step === 'sessionFailed';
   const isCreatingSession = step === 'creatingSession';
-  const error = localize(context.error, messages);
-  const accountIdError =
-    context.accountIdError === null
-      ? null
-      : accountIdMessage(context.accountId, context.accountIdError, messages);
-  const accountId = context.connection?.accountId ?? context.accountId;
-  const canRetry = snapshot.can({ type: 'RETRY' });
-  const showsLaunchLink =
-    state === 'connecting' || (state === 'failed' && context.failedStep !== 'revoke');
-  const quickCreateUrl = showsLaunchLink ? (session?.quickCreateUrl ?? null) : null;
-  const stacksConsoleUrl = session?.stacksConsoleUrl ?? null;
-
-  // Loading the link for an existing connection reads like checking blockers to the user.
-  const statusStep = step === 'loadingLink' ? 'checkingBlockers' : step;
-  const statusId: MessageId | undefined = isSlow
-    ? 'status.slow'
-    : STATUS_STEPS.includes(statusStep)
-      ? (`status.${statusStep}` as MessageId)
-      : undefined;
-  const statusMessage = statusId
-    ? messageFor(statusId, { accountId: formatAccountId(accountId) }, messages)
-    : (error?.message ?? '');
+  const isChecking = selectIsChecking(snapshot);
+  const accountIdError = localizeAccountIdError(
+    context.accountId,
+    context.accountIdError,
+    messages,
+  );
+  const quickCreateUrl = selectQuickCreateUrl(snapshot);
+  const stacksConsoleUrl = selectStacksConsoleUrl(snapshot);
 
   const sends = (type: SimpleEventType) => () => send({ type });
+  // A handler for a part: skipped when the host's own handler already prevented the default.
+  const unlessPrevented =
+    <E extends PartEvent>(handle: (event: E) => void) =>
+    (event: E) => {
+      if (!event.defaultPrevented) handle(event);
+    };
   const part = (name: string): PartAttributes => ({
     'data-scope': 'cloud-connect',
     'data-part': name,
@@ -264,7 +223,7 @@ export function connect(
     ...part(name),
     type: 'button',
     disabled: !snapshot.can({ type }),
-    onClick: sends(type),
+    onClick: unlessPrevented(sends(type)),
   });
   const link = (
     name: string,
@@ -272,9 +231,9 @@ export function connect(
     href: string | null,
     type: 'STACK.LAUNCHED' | 'REVOKE.STACK_DELETE_LAUNCHED',
   ): LinkProps => {
-    const onClick = () => {
+    const onClick = unlessPrevented(() => {
       if (href) send({ type });
-    };
+    });
     return {
       ...part(name),
       id,
@@ -283,7 +242,9 @@ export function connect(
       rel: 'noopener noreferrer',
       'aria-disabled': !href,
       onClick,
-      onAuxClick: onClick,
+      onAuxClick: (event) => {
+        if (event.button === 1) onClick(event);
+      },
     };
   };
 
@@ -298,7 +259,7 @@ export function connect(
     isReady: step === 'ready',
     isVerifying: step === 'verifying',
     isChecking,
-    isSlow,
+    isSlow: selectIsSlow(snapshot),
     isTimedOut: step === 'timedOut',
     isConnected: state === 'connected',
     isAccessLost: step === 'accessLost',
@@ -306,17 +267,17 @@ export function connect(
     isRevokeBlocked: step === 'blocked',
     isRevoked: state === 'revoked',
     isFailed: state === 'failed',
-    popupBlocked: context.popupBlocked,
-    canRetry,
+    popupBlocked: selectPopupBlocked(snapshot),
+    canRetry: selectCanRetry(snapshot),
     quickCreateUrl,
     stacksConsoleUrl,
-    session,
-    connection: context.connection,
-    error,
-    blockers: context.blockers,
-    attempts: context.attempts,
+    session: selectSession(snapshot),
+    connection: selectConnection(snapshot),
+    error: localizeError(context.error, messages),
+    blockers: selectBlockers(snapshot),
+    attempts: selectAttempts(snapshot),
     lastCheck: context.lastCheck,
-    statusMessage,
+    statusMessage: statusMessage(selectStatus(snapshot), messages),
 
     setAccountId: (value) => send({ type: 'ACCOUNT_ID.CHANGE', value }),
     submit: sends('ACCOUNT_ID.SUBMIT'),
@@ -340,10 +301,10 @@ export function connect(
     getFormProps: () => ({
       ...part('form'),
       noValidate: true,
-      onSubmit(event) {
-        event?.preventDefault();
+      onSubmit: unlessPrevented((event) => {
+        event.preventDefault();
         send({ type: 'ACCOUNT_ID.SUBMIT' });
-      },
+      }),
     }),
     getLabelProps: () => ({ ...part('label'), id: ids.label, htmlFor: ids.input }),
     getAccountIdInputProps: () => ({
@@ -357,8 +318,10 @@ export function connect(
       value: context.accountId,
       'aria-invalid': accountIdError !== null,
       'aria-describedby': accountIdError === null ? undefined : ids.error,
-      onChange: (event) => send({ type: 'ACCOUNT_ID.CHANGE', value: event.currentTarget.value }),
-      onBlur: sends('ACCOUNT_ID.BLUR'),
+      onChange: unlessPrevented((event) =>
+        send({ type: 'ACCOUNT_ID.CHANGE', value: event.currentTarget.value }),
+      ),
+      onBlur: unlessPrevented(sends('ACCOUNT_ID.BLUR')),
     }),
     getAccountIdErrorProps: () => ({
       ...part('account-id-error'),
@@ -366,7 +329,7 @@ export function connect(
       hidden: accountIdError === null,
     }),
     getSubmitButtonProps: () => ({
-      ...button('submit', 'ACCOUNT_ID.SUBMIT'),
+      ...part('submit'),
       type: 'submit',
       disabled: !isEditing,
       'aria-busy': isCreatingSession,
@@ -405,16 +368,4 @@ export function connect(
         'REVOKE.STACK_DELETE_LAUNCHED',
       ),
   };
-}
-
-// The catalog message wins when the host overrides it; otherwise the message as reported.
-function localize(error: ErrorInfo | null, messages?: MessageOverrides): ErrorInfo | null {
-  const override = error && messages?.[`error.${error.code}`];
-  return error && override ? { ...error, message: override } : error;
-}
-
-// Re-reads the field so the message is in the host's language; a server's refusal keeps its own.
-function accountIdMessage(accountId: string, shown: string, messages?: MessageOverrides): string {
-  const parsed = parseAccountId(accountId, messages);
-  return parsed.ok ? (messages?.['error.INVALID_ACCOUNT_ID'] ?? shown) : parsed.message;
 }

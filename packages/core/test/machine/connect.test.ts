@@ -11,6 +11,20 @@ afterEach(() => vi.useRealTimers());
 const view = (flow: Flow, options?: Parameters<typeof connect>[2]) =>
   connect(flow.snapshot, flow.send, options);
 
+// A real (Node's) DOM event, as a browser hands it to a handler; `button` for pointer events.
+const domEvent = (type = 'click', init: { button?: number } = {}) =>
+  Object.assign(new Event(type, { cancelable: true }), init);
+const preventedEvent = (type = 'click', init: { button?: number } = {}) => {
+  const event = domEvent(type, init);
+  event.preventDefault();
+  return event;
+};
+// An input event from a field holding `value` (Event's own currentTarget is read-only).
+const inputEvent = (value: string, event = domEvent('input')) =>
+  Object.defineProperty(event, 'currentTarget', { value: { value } }) as Event & {
+    currentTarget: { value: string };
+  };
+
 describe('connect(): the account ID field', () => {
   it('labels the input and ties its error to it only once the error shows', () => {
     const flow = startFlow();
@@ -25,9 +39,9 @@ describe('connect(): the account ID field', () => {
       'data-state': 'editing',
       inputMode: 'numeric',
     });
-    api.getAccountIdInputProps().onChange({ currentTarget: { value: '12' } });
+    api.getAccountIdInputProps().onChange(inputEvent('12'));
     expect(view(flow).getAccountIdErrorProps().hidden).toBe(true);
-    view(flow).getAccountIdInputProps().onBlur();
+    view(flow).getAccountIdInputProps().onBlur(domEvent('blur'));
     const after = view(flow);
     expect(after.getAccountIdInputProps()).toMatchObject({
       value: '12',
@@ -41,9 +55,9 @@ describe('connect(): the account ID field', () => {
   it('submitting the form prevents the page load and sends ACCOUNT_ID.SUBMIT', async () => {
     const flow = startFlow();
     view(flow).setAccountId(ACCOUNT_ID);
-    const preventDefault = vi.fn();
-    view(flow).getFormProps().onSubmit({ preventDefault });
-    expect(preventDefault).toHaveBeenCalledOnce();
+    const submit = domEvent('submit');
+    view(flow).getFormProps().onSubmit(submit);
+    expect(submit.defaultPrevented).toBe(true);
     expect(view(flow).isCreatingSession).toBe(true);
     expect(view(flow).getSubmitButtonProps()).toMatchObject({ disabled: true, 'aria-busy': true });
     await tick();
@@ -86,7 +100,7 @@ describe('connect(): launching', () => {
       'data-part': 'launch-link',
       'data-state': 'ready',
     });
-    link.onClick();
+    link.onClick(domEvent());
     expect(view(flow).isVerifying).toBe(true);
     expect(flow.emittedTypes()).toContain('stack.launched');
   });
@@ -97,7 +111,7 @@ describe('connect(): launching', () => {
     const link = api.getLaunchLinkProps();
     expect(link.href).toBeUndefined();
     expect(link['aria-disabled']).toBe(true);
-    link.onClick();
+    link.onClick(domEvent());
     expect(sent).toEqual([]);
   });
 
@@ -163,7 +177,7 @@ describe('connect(): status and progress', () => {
     expect(view(flow, { messages: { 'error.TIMED_OUT': 'Zeit abgelaufen' } }).error?.message).toBe(
       'Zeit abgelaufen',
     );
-    api.getRetryButtonProps().onClick();
+    api.getRetryButtonProps().onClick(domEvent());
     expect(view(flow).isVerifying).toBe(true);
   });
 
@@ -186,13 +200,13 @@ describe('connect(): revoking', () => {
       },
     });
     expect(view(flow).connection).toEqual(connection);
-    view(flow).getRevokeButtonProps().onClick();
+    view(flow).getRevokeButtonProps().onClick(domEvent());
     await tick();
     expect(view(flow)).toMatchObject({ isRevoking: true, isRevokeBlocked: true, step: 'blocked' });
     expect(view(flow).blockers).toHaveLength(1);
     expect(view(flow).getBlockerListProps().hidden).toBe(false);
     expect(view(flow).statusMessage).toBe(messageFor('error.REVOKE_BLOCKED'));
-    view(flow).getRecheckBlockersButtonProps().onClick();
+    view(flow).getRecheckBlockersButtonProps().onClick(domEvent());
     await tick();
     const api = view(flow);
     expect(api.step).toBe('deletingStack');
@@ -203,7 +217,7 @@ describe('connect(): revoking', () => {
       target: '_blank',
       rel: 'noopener noreferrer',
     });
-    link.onClick();
+    link.onClick(domEvent());
     expect(view(flow).step).toBe('confirming');
     await tick(5_000);
     expect(view(flow).isRevoked).toBe(true);
@@ -215,7 +229,80 @@ describe('connect(): revoking', () => {
   it('the cancel-revoke button returns to connected', async () => {
     const flow = startFlow({ input: { connection } });
     view(flow).startRevoke();
-    view(flow).getCancelRevokeButtonProps().onClick();
+    view(flow).getCancelRevokeButtonProps().onClick(domEvent());
     expect(view(flow).isConnected).toBe(true);
+  });
+});
+
+describe('connect(): handlers take the DOM event', () => {
+  // What a browser does for a click on a submit button inside a form (or Enter in its input):
+  // the button's click handler, if any, then the form's submit handler.
+  function clickSubmit(api: ReturnType<typeof view>) {
+    const click = domEvent();
+    const button = api.getSubmitButtonProps() as { onClick?: (event: Event) => void };
+    button.onClick?.(click);
+    api.getFormProps().onSubmit(domEvent('submit'));
+  }
+
+  it('sends ACCOUNT_ID.SUBMIT once per click on the submit button', () => {
+    const sent: CloudConnectEvent[] = [];
+    const flow = startFlow();
+    flow.send({ type: 'ACCOUNT_ID.CHANGE', value: '12' });
+    clickSubmit(connect(flow.snapshot, (event) => sent.push(event)));
+    expect(sent).toEqual([{ type: 'ACCOUNT_ID.SUBMIT' }]);
+    expect(view(flow).getSubmitButtonProps()).not.toHaveProperty('onClick');
+  });
+
+  it('does nothing when the host prevented the default first', async () => {
+    const sent: CloudConnectEvent[] = [];
+    const flow = startFlow({ input: { connection: EXISTING_CONNECTION } });
+    await tick();
+    const api = connect(flow.snapshot, (event) => sent.push(event));
+    const form = preventedEvent('submit');
+    api.getFormProps().onSubmit(form);
+    const input = api.getAccountIdInputProps();
+    input.onChange(inputEvent('1', preventedEvent('input')));
+    input.onBlur(preventedEvent('blur'));
+    for (const props of [
+      api.getVerifyButtonProps(),
+      api.getRetryButtonProps(),
+      api.getEditButtonProps(),
+      api.getCancelButtonProps(),
+      api.getRevokeButtonProps(),
+      api.getRecheckBlockersButtonProps(),
+      api.getCancelRevokeButtonProps(),
+    ]) {
+      props.onClick(preventedEvent());
+    }
+    for (const props of [api.getLaunchLinkProps(), api.getStacksConsoleLinkProps()]) {
+      props.onClick(preventedEvent());
+      props.onAuxClick(preventedEvent('auxclick', { button: 1 }));
+    }
+    expect(sent).toEqual([]);
+    // The same clicks, not prevented, do send (the revoke button is enabled here).
+    api.getRevokeButtonProps().onClick(domEvent());
+    expect(sent).toEqual([{ type: 'REVOKE.START' }]);
+  });
+
+  it('a prevented link click does not count as a launch', async () => {
+    const flow = startFlow();
+    await toReady(flow);
+    view(flow).getLaunchLinkProps().onClick(preventedEvent());
+    expect(view(flow).step).toBe('ready');
+    view(flow).getLaunchLinkProps().onClick(domEvent());
+    expect(view(flow).step).toBe('verifying');
+  });
+
+  it('a middle click on the launch link launches; a right click (context menu) does not', async () => {
+    const flow = startFlow();
+    await toReady(flow);
+    view(flow)
+      .getLaunchLinkProps()
+      .onAuxClick(domEvent('auxclick', { button: 2 }));
+    expect(view(flow).step).toBe('ready');
+    view(flow)
+      .getLaunchLinkProps()
+      .onAuxClick(domEvent('auxclick', { button: 1 }));
+    expect(view(flow).step).toBe('verifying');
   });
 });
