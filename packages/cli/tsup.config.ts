@@ -1,4 +1,12 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+/** The `porter-connect` executable: ESM only, no types (nothing imports it). Tests build it alone. */
+export const binConfig: Options = {
+  entry: ['src/bin.ts'],
+  format: ['esm'],
+  sourcemap: true,
+  target: 'es2022',
+};
 
 export default defineConfig([
   {
@@ -9,12 +17,8 @@ export default defineConfig([
     clean: true,
     sourcemap: true,
     target: 'es2022',
+    // The template command finds core's template files from import.meta.url, in CJS too.
+    shims: true,
   },
-  {
-    // The `porter-connect` executable: ESM only, no types (nothing imports it).
-    entry: ['src/bin.ts'],
-    format: ['esm'],
-    sourcemap: true,
-    target: 'es2022',
-  },
+  binConfig,
 ]);

@@ -1,21 +1,19 @@
 import { CloudConnectError } from '@porter/cloud-connect';
-import { parseCommandArgs, UsageError } from './arguments';
-import { connectCommand } from './commands/connect';
-import { linkCommand } from './commands/link';
-import { revokeCommand } from './commands/revoke';
-import { statusCommand } from './commands/status';
-import { templateCommand } from './commands/template';
+import { type OptionValues, parseCommandArgs, UsageError } from './arguments';
 import { EXIT_CODES, type ExitCode, exitCodeOf } from './exit-codes';
 import { type CliIo, processIo } from './io';
 import { COMMAND_NAMES, COMMAND_USAGE, type CommandName, PROGRAM_USAGE } from './usage';
 
-const COMMANDS = {
-  template: templateCommand,
-  link: linkCommand,
-  connect: connectCommand,
-  status: statusCommand,
-  revoke: revokeCommand,
-} satisfies Record<CommandName, unknown>;
+type Command = (values: OptionValues, io: CliIo) => Promise<ExitCode>;
+
+// Loaded on use: `template` and `link` need neither the AWS SDK nor the sandbox.
+const COMMANDS: Record<CommandName, () => Promise<Command>> = {
+  template: async () => (await import('./commands/template')).templateCommand,
+  link: async () => (await import('./commands/link')).linkCommand,
+  connect: async () => (await import('./commands/connect')).connectCommand,
+  status: async () => (await import('./commands/status')).statusCommand,
+  revoke: async () => (await import('./commands/revoke')).revokeCommand,
+};
 
 /**
  * Runs `porter-connect` with `argv` (the arguments after the program name) and resolves with
@@ -42,7 +40,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
       io.stdout.write(`${COMMAND_USAGE[name]}\n`);
       return EXIT_CODES.OK;
     }
-    return await COMMANDS[name](values, io);
+    const command = await COMMANDS[name]();
+    return await command(values, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`porter-connect ${name}: ${error.message}\n\n${COMMAND_USAGE[name]}\n`);
