@@ -178,10 +178,10 @@ describe('porter-connect connect: Ctrl-C and --resume', () => {
     expect(resumed.code).toBe(0);
     // No new session and no account ID step: the machine went on from verifying.
     expect(resumed.lines.some(isEvent('session.created'))).toBe(false);
-    expect(resumed.lines.find((line) => line.kind === 'state')).toMatchObject({
-      step: 'verifying',
-    });
-    expect(resumed.lines.find(isEvent('verification.attempt'))?.attempt).toBeGreaterThan(2);
+    const firstState = resumed.lines.find((line) => line.kind === 'state');
+    expect(firstState).toMatchObject({ step: 'verifying' });
+    // The attempts counted before Ctrl-C carry on.
+    expect(firstState?.attempts).toBeGreaterThanOrEqual(2);
     expect(resumed.lines.at(-1)).toMatchObject({
       outcome: 'connected',
       connection: { sessionId: session.sessionId },
