@@ -123,6 +123,7 @@ function createStack(params: QueryParams, context: CloudFormationContext): XmlVa
     parameters,
     capabilities: readList(params, 'Capabilities'),
     onFailure,
+    createdBy: context.caller.arn,
     scenario: context.scenario,
     timing: context.timing,
     now: context.now,
