@@ -113,6 +113,7 @@ export interface CreateStackInput {
 }
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+const MAX_ROLE_NAME_LENGTH = 64;
 const PARTITION = 'aws';
 
 /** The accounts, roles and stacks of one sandbox. */
@@ -343,6 +344,13 @@ export class CloudState {
     }
     for (const resource of stack.resources) {
       if (resource.type !== 'AWS::IAM::Role') continue;
+      // The resource schema's limit, checked before IAM is asked.
+      if (resource.physicalId.length > MAX_ROLE_NAME_LENGTH) {
+        return {
+          logicalId: resource.logicalId,
+          reason: `Properties validation failed for resource ${resource.logicalId} with message: #/RoleName: expected maxLength: ${MAX_ROLE_NAME_LENGTH}`,
+        };
+      }
       const arn = resource.attributes.Arn as string;
       const existing = this.#roles.get(arn);
       if (existing) {
