@@ -3,7 +3,8 @@ import type { CloudState, OnFailure, Stack } from './cloud-state';
 import type { CallerIdentity } from './identities';
 import {
   AwsError,
-  invalidAction,
+  checkParam,
+  notImplemented,
   type QueryParams,
   readList,
   readStructList,
@@ -12,12 +13,13 @@ import {
 } from './query-protocol';
 import type { SandboxScenario, SandboxTiming } from './scenarios';
 import { type CloudFormationTemplate, parseTemplate } from './template-evaluator';
+import { MAX_TEMPLATE_BODY_LENGTH } from './template-format';
 
 /** The XML namespace of CloudFormation responses. */
 export const CLOUDFORMATION_XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
 /** The CloudFormation actions the sandbox serves. */
-const CLOUDFORMATION_ACTIONS = [
+export const CLOUDFORMATION_ACTIONS = [
   'CreateStack',
   'DescribeStacks',
   'DescribeStackEvents',
@@ -58,7 +60,7 @@ export function runCloudFormationAction(
       );
       return undefined;
     default:
-      throw invalidAction(action, params.get('Version'));
+      throw notImplemented('CloudFormation', action, CLOUDFORMATION_ACTIONS);
   }
 }
 
@@ -88,7 +90,10 @@ function templateOf(
   if (body !== undefined && url !== undefined) {
     throw new AwsError('ValidationError', 'Specify either TemplateBody or TemplateURL, not both.');
   }
-  if (body !== undefined) return parseTemplate(body);
+  if (body !== undefined) {
+    checkParam('TemplateBody', body, { min: 1, max: MAX_TEMPLATE_BODY_LENGTH }, { echo: false });
+    return parseTemplate(body);
+  }
   if (url === undefined) {
     throw new AwsError(
       'ValidationError',
@@ -123,6 +128,7 @@ function createStack(params: QueryParams, context: CloudFormationContext): XmlVa
     parameters,
     capabilities: readList(params, 'Capabilities'),
     onFailure,
+    createdBy: context.caller.arn,
     scenario: context.scenario,
     timing: context.timing,
     now: context.now,
