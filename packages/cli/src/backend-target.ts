@@ -1,8 +1,3 @@
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DeleteStackCommand,
-} from '@aws-sdk/client-cloudformation';
 import { type ConnectBackend, type ConnectSession, createHttpBackend } from '@porter/cloud-connect';
 import { startSandbox } from '@porter/cloud-connect-sandbox';
 import {
@@ -12,11 +7,10 @@ import {
 } from '@porter/cloud-connect-server';
 import type { BackendChoice, TimingOverrides } from './arguments';
 
-/** The sandbox's customer, played by `--auto`: creates and deletes the role's stack. */
+/** The sandbox's customer, played by `--auto`: follows the quick-create link. */
 export interface SandboxCustomer {
   accountId: string;
   createStack(session: ConnectSession): Promise<void>;
-  deleteStack(stackName: string): Promise<void>;
 }
 
 /** Where a command's requests go, and what to close afterwards. */
@@ -75,30 +69,11 @@ async function openEmbeddedSandbox(
       allowedTemplateOrigins: [new URL(sandbox.templateUrl).origin],
     },
   });
-  const cloudFormation = new CloudFormationClient({
-    region: 'us-east-1',
-    endpoint: sandbox.url,
-    credentials: sandbox.customerCredentials,
-    maxAttempts: 1,
-  });
   const customer: SandboxCustomer = {
     accountId: sandbox.customerAccountId,
     async createStack(session) {
-      // What the customer does on the quick-create page: the link's template and parameters.
-      await cloudFormation.send(
-        new CreateStackCommand({
-          StackName: session.stackName,
-          TemplateURL: session.templateUrl,
-          Capabilities: ['CAPABILITY_NAMED_IAM'],
-          Parameters: [
-            { ParameterKey: 'ExternalId', ParameterValue: session.externalId },
-            { ParameterKey: 'TrustedPrincipalArn', ParameterValue: sandbox.vendorPrincipalArn },
-          ],
-        }),
-      );
-    },
-    async deleteStack(stackName) {
-      await cloudFormation.send(new DeleteStackCommand({ StackName: stackName }));
+      // What the customer does on the quick-create page the link opens.
+      await sandbox.customer.createStack(session.quickCreateUrl);
     },
   };
   return {
@@ -109,7 +84,6 @@ async function openEmbeddedSandbox(
     description: `embedded sandbox ${sandbox.url} (scenario ${scenario})`,
     sandbox: { customer },
     async close() {
-      cloudFormation.destroy();
       await store.close();
       await sandbox.close();
     },

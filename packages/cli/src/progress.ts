@@ -90,7 +90,8 @@ function humanProgress(io: CliIo): Progress {
     const parts = [`${FRAMES[frame % FRAMES.length]} ${clock(Date.now() - since)}`];
     if (view.step === 'verifying') parts.push(`check ${view.attempts}`);
     parts.push(view.statusMessage);
-    const columns = (io.stdout as { columns?: number }).columns ?? 80;
+    // A pseudo-terminal without a size reports 0 columns.
+    const columns = (io.stdout as { columns?: number }).columns || 80;
     // A line longer than the terminal wraps, and \r would then redraw only its last row.
     io.stdout.write(`\r\x1b[2K${parts.join(' · ').slice(0, Math.max(columns - 1, 20))}`);
     drawn = true;

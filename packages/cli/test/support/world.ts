@@ -1,10 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DeleteStackCommand,
-} from '@aws-sdk/client-cloudformation';
 import type { Blocker, ConnectSession } from '@porter/cloud-connect';
 import { type SandboxScenario, startSandbox } from '@porter/cloud-connect-sandbox';
 import {
@@ -12,8 +7,8 @@ import {
   createAwsVerifier,
   createCloudConnectHandler,
   createMemoryStore,
-  toNodeListener,
 } from '@porter/cloud-connect-server';
+import { toNodeListener } from '@porter/cloud-connect-server/node';
 
 /** The token the test server accepts; the CLI sends it with --header. */
 export const TOKEN = 'test-token';
@@ -29,7 +24,7 @@ export const FAST_TIMING = JSON.stringify({
 
 /**
  * A started sandbox and a host server (memory store, Node listener) as a partner would run
- * them, plus the customer's CloudFormation client to create and delete the stack.
+ * them, plus the sandbox's customer to create and delete the stack.
  */
 export async function startWorld(
   options: {
@@ -70,36 +65,19 @@ export async function startWorld(
   const server = createServer(toNodeListener(handler));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const customer = new CloudFormationClient({
-    region: 'us-east-1',
-    endpoint: sandbox.url,
-    credentials: sandbox.customerCredentials,
-    maxAttempts: 1,
-  });
-
   return {
     sandbox,
     accountId: sandbox.customerAccountId,
     serverUrl: `http://127.0.0.1:${port}/api/cloud-connect`,
-    /** What the customer does on the quick-create page. */
+    /** What the customer does on the quick-create page the link opens. */
     async createStack(session: ConnectSession) {
-      await customer.send(
-        new CreateStackCommand({
-          StackName: session.stackName,
-          TemplateURL: session.templateUrl,
-          Capabilities: ['CAPABILITY_NAMED_IAM'],
-          Parameters: [
-            { ParameterKey: 'ExternalId', ParameterValue: session.externalId },
-            { ParameterKey: 'TrustedPrincipalArn', ParameterValue: sandbox.vendorPrincipalArn },
-          ],
-        }),
-      );
+      await sandbox.customer.createStack(session.quickCreateUrl);
     },
+    /** What the customer does in the console's stack list. */
     async deleteStack(stackName: string) {
-      await customer.send(new DeleteStackCommand({ StackName: stackName }));
+      await sandbox.customer.deleteStack(stackName);
     },
     async close() {
-      customer.destroy();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await store.close();
