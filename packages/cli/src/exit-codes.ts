@@ -30,11 +30,14 @@ export const EXIT_CODES = {
 /** One of the exit codes in {@link EXIT_CODES}. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-// Every stable error code has a class: adding a code to core fails the typecheck here until it has one.
-const EXIT_CODE_OF_ERROR: Record<CloudConnectErrorCode, ExitCode> = {
+// The class of every stable error code. Codes core does not have yet may be listed (the CLI may
+// run against an older core); the check below fails the typecheck when core has one missing here.
+const EXIT_CODE_OF_ERROR = {
   INVALID_ACCOUNT_ID: EXIT_CODES.USAGE,
   UNAUTHORIZED: EXIT_CODES.CONFIGURATION,
+  MISCONFIGURED: EXIT_CODES.CONFIGURATION,
   INVALID_SNAPSHOT: EXIT_CODES.CONFIGURATION,
+  SESSION_NOT_FOUND: EXIT_CODES.CONFIGURATION,
   STACK_FAILED: EXIT_CODES.CUSTOMER,
   EXTERNAL_ID_NOT_ENFORCED: EXIT_CODES.CUSTOMER,
   STS_REGION_DISABLED: EXIT_CODES.CUSTOMER,
@@ -45,7 +48,12 @@ const EXIT_CODE_OF_ERROR: Record<CloudConnectErrorCode, ExitCode> = {
   NETWORK: EXIT_CODES.UNAVAILABLE,
   RATE_LIMITED: EXIT_CODES.UNAVAILABLE,
   SESSION_FAILED: EXIT_CODES.UNAVAILABLE,
-};
+} as const satisfies Record<string, ExitCode>;
+
+type Unclassified = Exclude<CloudConnectErrorCode, keyof typeof EXIT_CODE_OF_ERROR>;
+// Fails to compile, naming the code, when core has an error code without an exit code.
+const everyCodeClassified: [Unclassified] extends [never] ? true : Unclassified = true;
+void everyCodeClassified;
 
 /** The exit code of an error class. */
 export function exitCodeOf(code: CloudConnectErrorCode): ExitCode {
