@@ -54,7 +54,7 @@ export const COMMAND_OPTIONS: Record<CommandName, OptionSpec> = {
     resume: { type: 'boolean' },
   },
   status: BACKEND,
-  revoke: BACKEND,
+  revoke: { ...BACKEND, 'no-open': { type: 'boolean' } },
 };
 
 /** Parsed option values: strings, booleans and lists of strings, by option name. */

@@ -81,7 +81,7 @@ async function openEmbeddedSandbox(
       baseUrl: EMBEDDED_BASE_URL,
       fetch: (input, init) => handler(new Request(input, init)),
     }),
-    description: `embedded sandbox ${sandbox.url} (scenario ${scenario})`,
+    description: `embedded sandbox at ${sandbox.url}, scenario ${scenario}`,
     sandbox: { customer },
     async close() {
       await store.close();

@@ -9,6 +9,14 @@ process.on('SIGINT', () => {
   interrupt.abort();
 });
 
+// A reader that goes away (`porter-connect connect --json | head -1`) ends the command, quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 run(process.argv.slice(2), processIo(interrupt.signal)).then((code) => {
   process.exitCode = code;
 });

@@ -13,8 +13,6 @@ import type { CliIo } from './io';
 export interface Progress {
   /** A line for people (stdout); nothing in JSON mode. */
   say(text: string): void;
-  /** A line for people about something that went wrong (stderr, in every mode). */
-  warn(text: string): void;
   /** An event the machine emitted. */
   event(event: CloudConnectEmitted): void;
   /** A new snapshot of the machine: the spinner or a plain line on a change, a JSON line on a state change. */
@@ -47,7 +45,6 @@ function jsonProgress(io: CliIo, command: string): Progress {
   const emit = (line: Record<string, unknown>) => io.stdout.write(`${JSON.stringify(line)}\n`);
   return {
     say() {},
-    warn: (text) => io.stderr.write(`${text}\n`),
     event: (event) => emit({ kind: 'event', ...event }),
     snapshot(snapshot) {
       const value = JSON.stringify(snapshot.value);
@@ -102,15 +99,14 @@ function humanProgress(io: CliIo): Progress {
     spinner = undefined;
     clear();
   };
-  const print = (stream: 'stdout' | 'stderr', text: string) => {
+  const print = (text: string) => {
     clear();
-    io[stream].write(`${text}\n`);
+    io.stdout.write(`${text}\n`);
     if (spinner) draw();
   };
 
   return {
-    say: (text) => print('stdout', text),
-    warn: (text) => print('stderr', text),
+    say: print,
     event() {},
     snapshot(snapshot) {
       latest = snapshot;
@@ -132,11 +128,11 @@ function humanProgress(io: CliIo): Progress {
       // Plain lines: the status when it changes, and each check's outcome.
       if (view.statusMessage !== lastStatus && busy) {
         lastStatus = view.statusMessage;
-        print('stdout', view.statusMessage);
+        print(view.statusMessage);
       }
       const check = snapshot.context.lastCheck;
       if (check !== lastCheck && check?.status === 'pending') {
-        print('stdout', `Check ${view.attempts}: ${describePending(check)}`);
+        print(`Check ${view.attempts}: ${describePending(check)}`);
       }
       lastCheck = check;
     },

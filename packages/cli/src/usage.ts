@@ -102,6 +102,7 @@ wait until Porter can no longer assume the role. Exits 0 once access is gone.
 
 Options:
   --account ID          The AWS account to revoke Porter's access to
+  --no-open             Do not open the stack list in a browser
 
 ${BACKEND_OPTIONS}
 

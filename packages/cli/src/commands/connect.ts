@@ -173,11 +173,10 @@ async function interrupted(
   const exitCode = EXIT_CODES.INTERRUPTED;
   const { statePath, server } = state;
   if (!statePath || !server || state.snapshot === undefined) {
-    progress.result(
-      { outcome: 'interrupted', exitCode },
-      'Stopped. The embedded sandbox ends with this process: run the command again to start over.',
-      true,
-    );
+    const why = server
+      ? 'Stopped before the flow began: nothing to save.'
+      : 'Stopped. The embedded sandbox ends with this process: run the command again to start over.';
+    progress.result({ outcome: 'interrupted', exitCode }, why, true);
     return exitCode;
   }
   await writeStateFile(statePath, state.accountId, state.snapshot);

@@ -77,7 +77,9 @@ export async function revokeCommand(values: OptionValues, io: CliIo): Promise<Ex
     const deleteStack = async (url: string, stackName: string) => {
       deletionShown = true;
       progress.say(`Delete the ${stackName} stack here to remove access:\n  ${url}`);
-      if (await openInBrowser(io, url)) progress.say('(Opened in your browser.)');
+      if (values['no-open'] !== true && (await openInBrowser(io, url))) {
+        progress.say('(Opened in your browser.)');
+      }
       actor.send({ type: 'REVOKE.STACK_DELETE_LAUNCHED' });
     };
     const outcome = await driveActor<Verdict>(actor, {
