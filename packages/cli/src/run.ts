@@ -49,7 +49,9 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     }
     // A saved state that does not restore, or a backend that refused before the flow began.
     if (error instanceof CloudConnectError) {
-      io.stderr.write(`Error ${error.code}: ${error.message}\n`);
+      // The cause says what exactly was wrong (e.g. which part of a saved snapshot).
+      const cause = typeof error.cause === 'string' ? ` (${error.cause})` : '';
+      io.stderr.write(`Error ${error.code}: ${error.message}${cause}\n`);
       return exitCodeOf(error.code);
     }
     io.stderr.write(`porter-connect ${name}: unexpected error: ${describe(error)}\n`);

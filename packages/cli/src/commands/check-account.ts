@@ -3,9 +3,9 @@ import {
   type ConnectBackend,
   type ConnectionCheck,
   type ConnectSession,
-  type ErrorInfo,
   HttpBackendError,
 } from '@porter/cloud-connect';
+import type { ReportedError } from './failure';
 
 /** The account's session (created on first use, as the web flow does) and one check of its role. */
 export async function checkAccount(
@@ -20,13 +20,19 @@ export async function checkAccount(
 }
 
 /**
- * A backend's thrown error as plain data, with what a developer needs to fix it (the HTTP
- * status and the server's own message); undefined for anything that is not a Cloud Connect error.
+ * A backend's thrown error as the CLI reports it, with the HTTP status and the server's own
+ * message when the HTTP backend had them; undefined for anything that is not a Cloud Connect error.
  */
-export function thrownErrorInfo(error: unknown): ErrorInfo | undefined {
+export function thrownErrorInfo(error: unknown): ReportedError | undefined {
   if (!(error instanceof CloudConnectError)) return undefined;
-  const info = error.toJSON();
-  if (!(error instanceof HttpBackendError) || error.status === undefined) return info;
-  const cause = typeof error.cause === 'string' ? `: ${error.cause}` : '';
-  return { ...info, message: `${info.message} (HTTP ${error.status}${cause})` };
+  const info: ReportedError = error.toJSON();
+  if (info.detail || !(error instanceof HttpBackendError) || error.status === undefined)
+    return info;
+  return {
+    ...info,
+    detail: {
+      status: error.status,
+      ...(typeof error.cause === 'string' && { cause: error.cause }),
+    },
+  };
 }
