@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { quickCreateUrl } from '@porter/cloud-connect';
 import { buildRoleTemplate } from '@porter/cloud-connect/template';
+import { SANDBOX_SCENARIOS } from '@porter/cloud-connect-sandbox';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/run';
+import { COMMAND_USAGE } from '../src/usage';
 import { runCli } from './support/cli-process';
 import { memoryIo } from './support/memory-io';
 
@@ -22,6 +24,13 @@ describe('porter-connect arguments', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`Usage: porter-connect ${command}`);
   });
+
+  it.each(['connect', 'status', 'revoke'] as const)(
+    '%s --help names every sandbox scenario',
+    (command) => {
+      for (const scenario of SANDBOX_SCENARIOS) expect(COMMAND_USAGE[command]).toContain(scenario);
+    },
+  );
 
   it('the built command: --help lists every command and the exit codes', async () => {
     const { code, stdout } = await runCli(['--help']);
