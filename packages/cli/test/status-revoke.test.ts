@@ -65,6 +65,20 @@ describe('porter-connect status', () => {
     expect(stderr).toContain('HTTP 401');
   });
 
+  it('exits 7 with RATE_LIMITED when AWS throttles the check: connected or not is unknown', async () => {
+    world = await startWorld({ scenario: 'throttle' });
+    const codes: (number | null)[] = [];
+    let throttled: Awaited<ReturnType<typeof runCli>> | undefined;
+    // The sandbox throttles every third AWS call; each status check makes one.
+    for (let run = 0; run < 3 && !throttled; run += 1) {
+      const result = await runCli(['status', ...backendArgs(world), '--json']);
+      codes.push(result.code);
+      if (result.code === 7) throttled = result;
+    }
+    expect(codes).toContain(8);
+    expect(throttled?.lines.at(-1)).toMatchObject({ exitCode: 7, error: { code: 'RATE_LIMITED' } });
+  });
+
   it('with --sandbox, reports the fresh sandbox account as not connected (exit 8)', async () => {
     const { code, stdout } = await runCli(['status', '--sandbox']);
     expect(code).toBe(8);

@@ -3,6 +3,7 @@ import {
   type ConnectBackend,
   type ConnectionCheck,
   type ConnectSession,
+  errorInfo,
   HttpBackendError,
 } from '@porter/cloud-connect';
 import type { ReportedError } from './failure';
@@ -35,4 +36,13 @@ export function thrownErrorInfo(error: unknown): ReportedError | undefined {
       ...(typeof error.cause === 'string' && { cause: error.cause }),
     },
   };
+}
+
+/**
+ * The error of a check that says nothing about the role: AWS throttled or could not be reached,
+ * so "connected" and "not connected" are both unknown. Undefined for any other check.
+ */
+export function undecidedError(check: ConnectionCheck): ReportedError | undefined {
+  if (check.status !== 'pending' || check.reason === 'not-assumable') return undefined;
+  return errorInfo(check.reason === 'throttled' ? 'RATE_LIMITED' : 'NETWORK');
 }

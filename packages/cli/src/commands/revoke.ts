@@ -13,7 +13,7 @@ import { EXIT_CODES, type ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { openInBrowser } from '../open-browser';
 import { createProgress } from '../progress';
-import { checkAccount, thrownErrorInfo } from './check-account';
+import { checkAccount, thrownErrorInfo, undecidedError } from './check-account';
 import { failureResult } from './failure';
 import { interruptedResult } from './status';
 
@@ -56,8 +56,8 @@ export async function revokeCommand(values: OptionValues, io: CliIo): Promise<Ex
       const error =
         check.status === 'failed'
           ? errorInfo(check.code, check.message || undefined)
-          : errorInfo(check.reason === 'throttled' ? 'RATE_LIMITED' : 'NETWORK');
-      return failureResult(progress, error, session.stacksConsoleUrl);
+          : undecidedError(check);
+      return failureResult(progress, error ?? errorInfo('NETWORK'), session.stacksConsoleUrl);
     }
 
     const actor = createCloudConnect({

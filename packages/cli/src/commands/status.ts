@@ -4,7 +4,7 @@ import { openBackend } from '../backend-target';
 import { EXIT_CODES, type ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { createProgress, describePending } from '../progress';
-import { checkAccount, thrownErrorInfo } from './check-account';
+import { checkAccount, thrownErrorInfo, undecidedError } from './check-account';
 import { failureResult } from './failure';
 
 /** `porter-connect status`: one check of whether Porter can assume the account's role. */
@@ -36,6 +36,8 @@ export async function statusCommand(values: OptionValues, io: CliIo): Promise<Ex
       );
       return EXIT_CODES.OK;
     }
+    const undecided = undecidedError(check);
+    if (undecided) return failureResult(progress, undecided);
     if (check.status === 'pending') {
       progress.result(
         { outcome: 'not-connected', exitCode: EXIT_CODES.NOT_CONNECTED, accountId, check },
