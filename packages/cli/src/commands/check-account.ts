@@ -6,7 +6,7 @@ import {
   errorInfo,
   HttpBackendError,
 } from '@porter/cloud-connect';
-import type { ReportedError } from './failure';
+import type { ReportedError } from './results';
 
 /** The account's session (created on first use, as the web flow does) and one check of its role. */
 export async function checkAccount(

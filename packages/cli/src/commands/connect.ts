@@ -23,7 +23,7 @@ import type { CliIo } from '../io';
 import { openInBrowser } from '../open-browser';
 import { createProgress, type Progress } from '../progress';
 import { defaultStatePath, readStateFile, removeStateFile, writeStateFile } from '../state-file';
-import { failureResult } from './failure';
+import { failureResult } from './results';
 
 type Verdict = { connected: Connection } | { failed: ErrorInfo } | { unexpected: string };
 

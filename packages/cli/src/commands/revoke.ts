@@ -14,8 +14,7 @@ import type { CliIo } from '../io';
 import { openInBrowser } from '../open-browser';
 import { createProgress } from '../progress';
 import { checkAccount, thrownErrorInfo, undecidedError } from './check-account';
-import { failureResult } from './failure';
-import { interruptedResult } from './status';
+import { failureResult, interruptedResult } from './results';
 
 type Verdict = { revoked: true } | { failed: ErrorInfo; blockers: Blocker[] };
 

@@ -5,7 +5,7 @@ import { EXIT_CODES, type ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { createProgress, describePending } from '../progress';
 import { checkAccount, thrownErrorInfo, undecidedError } from './check-account';
-import { failureResult } from './failure';
+import { failureResult, interruptedResult } from './results';
 
 /** `porter-connect status`: one check of whether Porter can assume the account's role. */
 export async function statusCommand(values: OptionValues, io: CliIo): Promise<ExitCode> {
@@ -53,14 +53,4 @@ export async function statusCommand(values: OptionValues, io: CliIo): Promise<Ex
   } finally {
     await target.close();
   }
-}
-
-/** Ctrl-C before an answer: nothing to save, a check is cheap to run again. */
-export function interruptedResult(progress: ReturnType<typeof createProgress>): ExitCode {
-  progress.result(
-    { outcome: 'interrupted', exitCode: EXIT_CODES.INTERRUPTED },
-    'Stopped. Run the command again to continue.',
-    true,
-  );
-  return EXIT_CODES.INTERRUPTED;
 }

@@ -33,3 +33,13 @@ export function failureResult(
   progress.result({ outcome: 'failed', exitCode, error, ...fields }, lines.join('\n'), true);
   return exitCode;
 }
+
+/** Ctrl-C before an answer: nothing to save, a check is cheap to run again. */
+export function interruptedResult(progress: Progress): ExitCode {
+  progress.result(
+    { outcome: 'interrupted', exitCode: EXIT_CODES.INTERRUPTED },
+    'Stopped. Run the command again to continue.',
+    true,
+  );
+  return EXIT_CODES.INTERRUPTED;
+}
