@@ -89,7 +89,7 @@ describe('porter-connect connect --server', () => {
     await w.createStack(session);
     const { code } = await cli.exited;
     expect(code).toBe(0);
-    expect(cli.stdout()).toMatch(/Check 1: /);
+    expect(cli.stdout()).toContain('Waiting for the stack.');
     expect(cli.stdout()).toContain('Connected: Porter can assume arn:aws:iam::');
     expect(cli.stdout()).not.toContain('\r');
     expect(cli.stdout()).not.toContain('\u001b[');
