@@ -190,7 +190,7 @@ export function createCloudConnectHandler(
   // Runs once per shared check, so the store sees one update however many tabs asked.
   async function verifyAndRecord(record: SessionRecord, signal: AbortSignal) {
     const { tenantId, sessionId } = record;
-    const result = await verifier.checkConnection(targetOf(record), { signal });
+    const result = await verifier.checkConnection(targetOf(record), { signal, logger });
     if (result.status === 'connected') {
       await store.updateStatus(tenantId, sessionId, {
         status: 'connected',
@@ -239,10 +239,22 @@ export function createCloudConnectHandler(
     const check = await revocationChecks.run(
       `${tenantId}\u0000${record.sessionId}`,
       async (signal) => {
-        const result = await verifier.checkRevocation(targetOf(record), { signal });
-        if (result.status === 'revoked') {
+        const result = await verifier.checkRevocation(targetOf(record), { signal, logger });
+        // Only a verified connection can be revoked: a session never connected stays as it is.
+        const current = await store.findBySession(tenantId, record.sessionId);
+        if (current?.status === 'connected' && result.status === 'revoked') {
           await store.updateStatus(tenantId, record.sessionId, {
             status: 'revoked',
+            updatedAt: iso(),
+          });
+        } else if (
+          current?.status === 'connected' &&
+          result.status === 'failed' &&
+          result.code === 'EXTERNAL_ID_NOT_ENFORCED'
+        ) {
+          // As for checks: a role that no longer insists on its ExternalId is not a connection.
+          await store.updateStatus(tenantId, record.sessionId, {
+            status: 'pending',
             updatedAt: iso(),
           });
         }

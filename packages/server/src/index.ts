@@ -15,7 +15,11 @@ export {
   THROTTLED_RETRY_AFTER_MS,
 } from './aws-verifier';
 export { CloudConnectConfigError } from './config-validation';
-export type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+export type {
+  ConnectionVerifier,
+  RoleTarget,
+  VerifierCallOptions,
+} from './connection-verifier';
 export { EXTERNAL_ID_PATTERN, generateExternalId, isExternalId } from './external-id';
 export {
   type CloudConnectHandler,

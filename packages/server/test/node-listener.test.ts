@@ -1,9 +1,9 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogFields, Logger } from '../src/logger';
 import { DEFAULT_BODY_TIMEOUT_MS, type NodeListener, toNodeListener } from '../src/node-listener';
 import { harness } from './support/handler-harness';
+import { recordingLogger } from './support/recording-logger';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -172,13 +172,6 @@ describe('toNodeListener', () => {
     expect(status).toBe(200);
   });
 });
-
-/** Every log line, at every level, as `level message fields`. */
-function recordingLogger(lines: string[]): Logger {
-  const write = (level: string) => (message: string, fields?: LogFields) =>
-    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
-}
 
 /** What `express.json()` does before calling the next middleware: read to the end, set req.body. */
 function likeExpressJson(listener: NodeListener): NodeListener {
