@@ -121,6 +121,8 @@ export class CloudState {
   readonly partition = PARTITION;
   readonly #stacks: Stack[] = [];
   readonly #roles = new Map<string, Role>();
+  /** Customer managed policies the stacks created, by ARN. */
+  readonly #managedPolicies = new Map<string, { document: PolicyDocument; stackId: string }>();
   readonly #principals = new Set<string>();
 
   /** Declares an IAM user (or other principal) that trust policies may name. */
@@ -137,6 +139,11 @@ export class CloudState {
   assumableRole(arn: string, now: number): Role | undefined {
     const role = this.#roles.get(arn);
     return role && now >= role.assumableAt ? role : undefined;
+  }
+
+  /** The document of a customer managed policy a stack created, if it exists. */
+  managedPolicy(arn: string): PolicyDocument | undefined {
+    return this.#managedPolicies.get(arn)?.document;
   }
 
   /** The role with this ARN, propagated or not. */
@@ -306,6 +313,12 @@ export class CloudState {
         ? stack.timing.slowPropagationMs
         : stack.timing.propagationMs;
     for (const resource of stack.resources) {
+      if (resource.type === 'AWS::IAM::ManagedPolicy') {
+        this.#managedPolicies.set(resource.physicalId, {
+          document: parsePolicyDocument(resource.properties.PolicyDocument, 'permission'),
+          stackId: stack.stackId,
+        });
+      }
       if (resource.type === 'AWS::IAM::Role') {
         const arn = resource.attributes.Arn as string;
         const trustPolicy = parsePolicyDocument(resource.properties.AssumeRolePolicyDocument);
@@ -343,6 +356,15 @@ export class CloudState {
       };
     }
     for (const resource of stack.resources) {
+      if (resource.type === 'AWS::IAM::ManagedPolicy') {
+        try {
+          parsePolicyDocument(resource.properties.PolicyDocument, 'permission');
+        } catch (error) {
+          const message =
+            error instanceof MalformedPolicyError ? error.message : 'Syntax errors in policy.';
+          return { logicalId: resource.logicalId, reason: iamRefusal(message) };
+        }
+      }
       if (resource.type !== 'AWS::IAM::Role') continue;
       // The resource schema's limit, checked before IAM is asked.
       if (resource.physicalId.length > MAX_ROLE_NAME_LENGTH) {
@@ -410,6 +432,9 @@ export class CloudState {
       if (resource.type === 'AWS::IAM::Role') {
         const role = this.#roles.get(resource.attributes.Arn as string);
         if (role?.stackId === stack.stackId) this.#roles.delete(role.arn);
+      }
+      if (this.#managedPolicies.get(resource.physicalId)?.stackId === stack.stackId) {
+        this.#managedPolicies.delete(resource.physicalId);
       }
       this.#resourceEvent(stack, resource, at, 'DELETE_COMPLETE');
     }
