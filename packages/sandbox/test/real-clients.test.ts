@@ -88,19 +88,18 @@ describe('the AWS CLI v2 against the sandbox', () => {
     expect(unchanged.stdout).toContain('No changes to deploy. Stack Deployed is up to date');
   }, 120_000);
 
-  it('create-stack from the template URL, wait, list-stacks, resources, template summary and termination protection', async () => {
+  it('create-stack from a template file, wait, list-stacks, resources, template summary and termination protection', async () => {
     const created = await json([
       'cloudformation',
       'create-stack',
       '--stack-name',
       'FromCli',
-      '--template-url',
-      sandbox.templateUrl,
+      '--template-body',
+      `file://${join(workDir, 'role.yaml')}`,
       '--capabilities',
       'CAPABILITY_NAMED_IAM',
       '--parameters',
-      `ParameterKey=ExternalId,ParameterValue=${EXTERNAL_ID}`,
-      `ParameterKey=TrustedPrincipalArn,ParameterValue=${sandbox.vendorPrincipalArn}`,
+      'ParameterKey=Suffix,ParameterValue=fromcli',
     ]);
     expect(created.StackId).toMatch(/:stack\/FromCli\//);
     expect(
@@ -128,7 +127,7 @@ describe('the AWS CLI v2 against the sandbox', () => {
       'FromCli',
     ])) as { StackResources: Array<{ PhysicalResourceId: string; ResourceStatus: string }> };
     expect(resources.StackResources[0]).toMatchObject({
-      PhysicalResourceId: 'porter-manager',
+      PhysicalResourceId: 'cli-fromcli',
       ResourceStatus: 'CREATE_COMPLETE',
     });
     const summary = await json([
