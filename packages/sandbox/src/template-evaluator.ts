@@ -294,6 +294,8 @@ export function planStack(
   template: CloudFormationTemplate,
   parameters: ReadonlyMap<string, string>,
   scope: StackScope,
+  /** The stack's current resources, when updating: unnamed ones keep their physical ids. */
+  previous?: ReadonlyMap<string, PlannedResource>,
 ): StackPlan {
   const context: EvaluationScope = {
     template,
@@ -314,7 +316,13 @@ export function planStack(
       continue;
     const evaluated = evaluate(context, declaration.Properties ?? {});
     const properties = isRecord(evaluated) ? evaluated : {};
-    const planned = materialize(logicalId, declaration.Type, properties, scope);
+    const planned = materialize(
+      logicalId,
+      declaration.Type,
+      properties,
+      scope,
+      previous?.get(logicalId),
+    );
     context.resources.set(logicalId, planned);
     resources.push(planned);
   }
@@ -335,6 +343,24 @@ export function planStack(
 }
 
 function materialize(
+  logicalId: string,
+  type: string,
+  properties: Record<string, unknown>,
+  scope: StackScope,
+  previous: PlannedResource | undefined,
+): PlannedResource {
+  const planned = materializeNew(logicalId, type, properties, scope);
+  if (previous?.type !== type) return planned;
+  // An update keeps a resource's generated name, and the ids of one that keeps its name.
+  const nameProperty = IAM_NAME_PROPERTIES[type];
+  const named = nameProperty !== undefined && typeof properties[nameProperty] === 'string';
+  if (!named || previous.physicalId === planned.physicalId) {
+    return { ...planned, physicalId: previous.physicalId, attributes: previous.attributes };
+  }
+  return planned;
+}
+
+function materializeNew(
   logicalId: string,
   type: string,
   properties: Record<string, unknown>,
@@ -365,6 +391,14 @@ function materialize(
     default:
       return { logicalId, type, properties, physicalId: generatedName, attributes: {} };
   }
+}
+
+/**
+ * What ValidateTemplate checks beyond the shape: every reference resolves and resources do not
+ * depend on each other in a cycle.
+ */
+export function checkTemplateReferences(template: CloudFormationTemplate): void {
+  creationOrder(template);
 }
 
 /** Resources in an order where every resource comes after the ones it refers to. */
