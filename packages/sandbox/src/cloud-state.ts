@@ -306,6 +306,8 @@ export class CloudState {
       }
     } else if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
       throw new AwsError('ValidationError', `Stack [${stackName}] does not exist`);
+    } else {
+      this.#updatableStack(accountId, region, stack.stackId, now);
     }
     const previous = input.type === 'UPDATE' ? stack : undefined;
     const definition = defineStack(input.request, previous);
