@@ -54,6 +54,10 @@ export default defineConfig({
     ],
   },
   test: {
+    // Generous bounds: a loaded 2-core machine runs the browser projects side by side, and a
+    // slow run is no failure (every project extends these).
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     projects: [
       {
         extends: true,
