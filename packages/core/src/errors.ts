@@ -1,4 +1,6 @@
-import { type MessageId, type MessageOverrides, messageFor } from './messages';
+import type { MessageId, MessageOverrides } from './messages';
+import { errorMessages } from './messages/errors';
+import { formatMessage } from './messages/format';
 
 /** Stable error codes. A host may branch on these; their meaning never changes. */
 export type CloudConnectErrorCode =
@@ -97,7 +99,7 @@ export class CloudConnectError extends Error {
     message?: string,
     options?: { cause?: unknown; detail?: ErrorDetail },
   ) {
-    super(message ?? messageFor(`error.${code}`), options);
+    super(message ?? formatMessage(errorMessages, `error.${code}`), options);
     this.code = code;
     this.retryable = isRetryableCode(code);
     this.detail = options?.detail;
@@ -118,18 +120,22 @@ export function errorInfo(
 ): ErrorInfo {
   return {
     code,
-    message: message ?? messageFor(`error.${code}`, undefined, messages),
+    message: message ?? formatMessage(errorMessages, `error.${code}`, undefined, messages),
     retryable: isRetryableCode(code),
     ...(detail && { detail }),
   };
 }
 
-/** A refused input: a stable code and the catalog's message (what the domain's parsers return). */
-export function refusal<C extends string>(
+/**
+ * A refused input: a stable code and its message from the caller's area of the catalog (what
+ * the domain's parsers return).
+ */
+export function refusal<C extends string, Id extends MessageId>(
   code: C,
-  id: MessageId,
+  catalog: Readonly<Record<Id, string>>,
+  id: Id,
   values?: Readonly<Record<string, string | number>>,
   messages?: MessageOverrides,
 ): { ok: false; code: C; message: string } {
-  return { ok: false, code, message: messageFor(id, values, messages) };
+  return { ok: false, code, message: formatMessage(catalog, id, values, messages) };
 }

@@ -18,7 +18,9 @@ import {
   type ErrorDetail,
   isErrorCode,
 } from './errors';
-import { type MessageOverrides, messageFor } from './messages';
+import type { MessageOverrides } from './messages';
+import { errorMessages } from './messages/errors';
+import { formatMessage } from './messages/format';
 
 /** Error codes the server's handler answers with, beyond the client's own codes. */
 export type WireErrorCode =
@@ -329,7 +331,7 @@ export function createHttpBackend(options: HttpBackendOptions): HttpBackend {
     code: CloudConnectErrorCode,
     detail: ErrorDetail,
     extra: { retryAfterMs?: number; cause?: unknown } = {},
-    message = messageFor(`error.${code}`, undefined, messages),
+    message = formatMessage(errorMessages, `error.${code}`, undefined, messages),
   ) =>
     new HttpBackendError(code, message, {
       ...extra,
@@ -412,7 +414,7 @@ export function createHttpBackend(options: HttpBackendOptions): HttpBackend {
         'NETWORK',
         { status, url, cause: detail },
         {},
-        messageFor('machine.badResponse', { detail }, messages),
+        formatMessage(errorMessages, 'machine.badResponse', { detail }, messages),
       );
     }
     return value;

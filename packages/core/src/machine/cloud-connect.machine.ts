@@ -10,16 +10,16 @@ import {
   toErrorDetail,
 } from '../backend';
 import { type CloudConnectErrorCode, type ErrorInfo, errorInfo, isErrorCode } from '../errors';
+import { type ActorSystemOf, dependenciesOf } from './actor-dependencies';
 import type {
   CloudConnectContext,
   CloudConnectEmitted,
   CloudConnectEvent,
   CloudConnectInput,
-  CloudConnectMachineOptions,
   CloudConnectState,
 } from './cloud-connect.types';
 import { SNAPSHOT_VERSION } from './snapshot';
-import { nextCheckDelay, resolveTiming, systemClock } from './timing';
+import { nextCheckDelay, resolveTiming } from './timing';
 
 // Codes a failed session creation reports as they are; anything else is SESSION_FAILED.
 const SESSION_CODES: readonly unknown[] = [
@@ -88,7 +88,7 @@ function initialContext(input: CloudConnectInput = {}): CloudConnectContext {
         sessionId: input.connection.sessionId,
       }
     : null;
-  return {
+  const context: CloudConnectContext = {
     snapshotVersion: SNAPSHOT_VERSION,
     accountId:
       connection?.accountId ?? (typeof input.accountId === 'string' ? input.accountId : ''),
@@ -108,16 +108,32 @@ function initialContext(input: CloudConnectInput = {}): CloudConnectContext {
     slowAt: null,
     timeoutAt: null,
     backoffStep: 0,
+    visibleUntil: null,
     popupBlocked: false,
     retryAfterMs: null,
     failedStep: null,
   };
+  // Every assign copies the context with Object.assign. In V8 a copy of an object literal this
+  // wide falls into dictionary mode (about 3x the memory, slower reads); a copy of a spread copy
+  // stays compact, and so do the copies after it.
+  return { ...context };
 }
 
-const missingBackend = () =>
-  Promise.reject(
-    new Error('No backend: create the machine with createCloudConnectMachine(backend).'),
-  );
+// The time of the actor's own clock (createCloudConnect's `clock`, else the system clock).
+const nowIn = (system: ActorSystemOf) => dependenciesOf(system).clock.now();
+
+/** An invoked actor that calls one backend method with the actor's backend and abort signal. */
+function backendCall<I, O>(
+  call: (backend: ConnectBackend, input: I, opts: { signal: AbortSignal }) => Promise<O>,
+) {
+  return fromPromise<O, I>(({ input, signal, system }) => {
+    const { backend } = dependenciesOf(system);
+    if (backend) return call(backend, input, { signal });
+    return Promise.reject(
+      new Error('No backend: create the actor with createCloudConnect({ backend }).'),
+    );
+  });
+}
 
 // Params mappers: done and error events hand their payload to parameterized guards and actions.
 const output = <T>({ event }: { event: { output: T } }): T => event.output;
@@ -131,15 +147,17 @@ const accountInput = ({ context }: WithContext) => ({ accountId: accountOf(conte
 
 // PAGE.VISIBLE and VERIFY.NOW while waiting: check at once, but never closer than minGapMs.
 const checkSoon = { target: 'waiting', reenter: true, actions: 'scheduleCheckSoon' } as const;
+const checkSoonWatched = { ...checkSoon, actions: ['markWatched', 'scheduleCheckSoon'] } as const;
+
+// Whether someone is looking at the page now: a PAGE.VISIBLE within visibleWindowMs, no PAGE.HIDDEN since.
+const isWatched = (context: CloudConnectContext, now: number) =>
+  typeof context.visibleUntil === 'number' && now < context.visibleUntil;
 
 /**
- * Builds the machine around a clock and a random source. The machine definition is the same
- * for every clock, so snapshots move freely between machines built here.
+ * Builds the one machine definition. Nothing in it is per actor: the backend, the clock and the
+ * random source reach each actor through its actor system (`dependenciesOf`).
  */
-function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-
+function buildCloudConnectMachine() {
   return setup({
     types: {} as {
       context: CloudConnectContext;
@@ -150,18 +168,27 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
     actors: {
       // Resolves at an epoch-ms deadline; restarted from its input after a restore.
       wait: fromPromise<void, { until: number }>(
-        ({ input, signal }) =>
+        ({ input, signal, system }) =>
           new Promise<void>((resolve) => {
+            const { clock } = dependenciesOf(system);
             const ms = input.until - clock.now();
             if (ms <= 0) return resolve();
             const handle = clock.setTimeout(resolve, ms);
             signal.addEventListener('abort', () => clock.clearTimeout(handle), { once: true });
           }),
       ),
-      createSession: fromPromise<ConnectSession, { accountId: string }>(missingBackend),
-      checkConnection: fromPromise<ConnectionCheck, { sessionId: string }>(missingBackend),
-      listBlockers: fromPromise<Blocker[], { accountId: string }>(missingBackend),
-      checkRevocation: fromPromise<RevocationCheck, { accountId: string }>(missingBackend),
+      createSession: backendCall<{ accountId: string }, ConnectSession>((backend, input, opts) =>
+        backend.createSession(input, opts),
+      ),
+      checkConnection: backendCall<{ sessionId: string }, ConnectionCheck>((backend, input, opts) =>
+        backend.checkConnection(input, opts),
+      ),
+      listBlockers: backendCall<{ accountId: string }, Blocker[]>((backend, input, opts) =>
+        backend.listBlockers(input, opts),
+      ),
+      checkRevocation: backendCall<{ accountId: string }, RevocationCheck>((backend, input, opts) =>
+        backend.checkRevocation(input, opts),
+      ),
     },
     guards: {
       hasConnection: ({ context }) => context.connection !== null,
@@ -221,8 +248,8 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         type: 'session.created' as const,
         session: context.session as ConnectSession,
       })),
-      startVerification: assign(({ context, event }) => {
-        const now = clock.now();
+      startVerification: assign(({ context, event, system }) => {
+        const now = nowIn(system);
         return {
           launchedAt: now,
           attempts: 0,
@@ -237,16 +264,16 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
           failedStep: null,
         };
       }),
-      armDeadlines: assign(({ context }) => {
-        const now = clock.now();
+      armDeadlines: assign(({ context, system }) => {
+        const now = nowIn(system);
         return {
           slowAt: context.slowAt ?? now + context.timing.slowAfterMs,
           timeoutAt: now + context.timing.timeoutMs,
         };
       }),
-      resumeVerification: assign(({ context }) => ({
-        nextCheckAt: clock.now(),
-        launchedAt: context.launchedAt ?? clock.now(),
+      resumeVerification: assign(({ context, system }) => ({
+        nextCheckAt: nowIn(system),
+        launchedAt: context.launchedAt ?? nowIn(system),
         error: null,
         failedStep: null,
       })),
@@ -256,16 +283,16 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         enqueue.emit({ type: 'stack.launched', sessionId, popupBlocked });
         if (popupBlocked) enqueue.emit({ type: 'popup.blocked', sessionId });
       }),
-      scheduleCheckSoon: assign(({ context }) => {
-        const now = clock.now();
+      scheduleCheckSoon: assign(({ context, system }) => {
+        const now = nowIn(system);
         const gapEnd =
           context.lastCheckAt === null ? now : context.lastCheckAt + context.timing.minGapMs;
         const due = Math.max(now, gapEnd);
         return { nextCheckAt: Math.min(context.nextCheckAt ?? due, due) };
       }),
-      countAttempt: assign(({ context }) => ({
+      countAttempt: assign(({ context, system }) => ({
         attempts: context.attempts + 1,
-        lastCheckAt: clock.now(),
+        lastCheckAt: nowIn(system),
       })),
       emitVerificationAttempt: emit(({ context }) => ({
         type: 'verification.attempt' as const,
@@ -273,20 +300,28 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         attempt: context.attempts,
       })),
       assignCheck: assign((_, lastCheck: ConnectionCheck) => ({ lastCheck })),
-      scheduleNextCheck: assign(({ context }) => {
+      scheduleNextCheck: assign(({ context, system }) => {
+        const { clock, random } = dependenciesOf(system);
         const now = clock.now();
         const elapsedMs = now - (context.launchedAt ?? now);
         const check = context.lastCheck;
+        const visible = isWatched(context, now);
         const delay = nextCheckDelay({
           timing: context.timing,
           elapsedMs,
           backoffStep: context.backoffStep,
           random: random(),
           retryAfterMs: check?.status === 'pending' ? check.retryAfterMs : undefined,
+          visible,
         });
-        const grows = elapsedMs >= context.timing.backoffAfterMs;
+        // The backoff resumes where it was once the page is left.
+        const grows = !visible && elapsedMs >= context.timing.backoffAfterMs;
         return { nextCheckAt: now + delay, backoffStep: context.backoffStep + (grows ? 1 : 0) };
       }),
+      markWatched: assign(({ context, system }) => ({
+        visibleUntil: nowIn(system) + context.timing.visibleWindowMs,
+      })),
+      markUnwatched: assign({ visibleUntil: null }),
       assignConnection: assign(({ context }) => {
         const check = context.lastCheck;
         if (check?.status !== 'connected') return {};
@@ -316,8 +351,8 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         error: context.error as ErrorInfo,
       })),
       assignTimedOut: assign({ error: () => errorInfo('TIMED_OUT'), timeoutAt: null }),
-      scheduleHealthCheck: assign(({ context }) => ({
-        nextCheckAt: clock.now() + context.timing.healthIntervalMs,
+      scheduleHealthCheck: assign(({ context, system }) => ({
+        nextCheckAt: nowIn(system) + context.timing.healthIntervalMs,
       })),
       assignAccessLost: assign((_, check: ConnectionCheck) => ({
         error: failureOf(check) ?? errorInfo('ACCESS_LOST'),
@@ -334,11 +369,11 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         type: 'revoke.blocked' as const,
         blockers: context.blockers,
       })),
-      scheduleRevocationCheck: assign(({ context }, error?: unknown) => ({
+      scheduleRevocationCheck: assign(({ context, system }, error?: unknown) => ({
         nextCheckAt:
-          clock.now() + Math.max(context.timing.revocationIntervalMs, retryAfterOf(error) ?? 0),
+          nowIn(system) + Math.max(context.timing.revocationIntervalMs, retryAfterOf(error) ?? 0),
       })),
-      countRevocationCheck: assign({ lastCheckAt: () => clock.now() }),
+      countRevocationCheck: assign({ lastCheckAt: ({ system }) => nowIn(system) }),
       assignRevocationCheck: assign((_, lastRevocationCheck: RevocationCheck) => ({
         lastRevocationCheck,
       })),
@@ -375,8 +410,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
     initial: 'disconnected',
     states: {
       disconnected: {
-        description:
-          'The user enters an AWS account ID; submitting it creates a session on the backend.',
         always: { guard: 'hasConnection', target: 'connected' },
         initial: 'editing',
         on: {
@@ -387,8 +420,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         },
         states: {
           editing: {
-            description:
-              'Typing the account ID. Its error shows on blur or submit, never on the first keystroke.',
             on: {
               'ACCOUNT_ID.CHANGE': { actions: 'assignAccountId' },
               'ACCOUNT_ID.BLUR': { actions: 'validateAccountIdOnBlur' },
@@ -403,8 +434,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             },
           },
           creatingSession: {
-            description:
-              'Creating (or fetching) the session that holds the ExternalId and the quick-create link. Editing the ID cancels it.',
             tags: ['loading'],
             entry: 'clearError',
             invoke: {
@@ -442,8 +471,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             },
           },
           sessionFailed: {
-            description:
-              'Creating the session failed (SESSION_FAILED, NETWORK, UNAUTHORIZED, RATE_LIMITED). RETRY tries again; a rate limit retries by itself after Retry-After.',
             after: { retryAfter: { guard: 'isRateLimited', target: 'creatingSession' } },
             on: {
               RETRY: 'creatingSession',
@@ -466,10 +493,10 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       },
 
       connecting: {
-        description:
-          'The quick-create link is ready; the user launches the stack; the machine verifies that it can assume the role.',
         initial: 'ready',
         on: {
+          'PAGE.VISIBLE': { actions: 'markWatched' },
+          'PAGE.HIDDEN': { actions: 'markUnwatched' },
           EDIT: { target: 'disconnected.editing', actions: 'resetFlow' },
           CANCEL: {
             target: 'disconnected.editing',
@@ -478,7 +505,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         },
         states: {
           ready: {
-            description: 'Waiting for the user to open the quick-create link and create the stack.',
             on: {
               'STACK.LAUNCHED': {
                 target: 'verifying',
@@ -491,8 +517,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             },
           },
           verifying: {
-            description:
-              'Checking whether the role can be assumed, on a schedule that backs off, until it can, a check fails for good, or the timeout.',
             type: 'parallel',
             entry: 'armDeadlines',
             invoke: {
@@ -504,12 +528,9 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             on: { 'STACK.LAUNCHED': { actions: ['assignPopupBlocked', 'emitStackLaunched'] } },
             states: {
               polling: {
-                description: 'The check loop: waiting -> checking -> deciding.',
                 initial: 'waiting',
                 states: {
                   waiting: {
-                    description:
-                      'Waiting for the next check, due at a deadline kept in context (so it survives a restore).',
                     invoke: {
                       id: 'nextCheck',
                       src: 'wait',
@@ -517,12 +538,11 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                       onDone: 'checking',
                     },
                     on: {
-                      'PAGE.VISIBLE': checkSoon,
+                      'PAGE.VISIBLE': checkSoonWatched,
                       'VERIFY.NOW': checkSoon,
                     },
                   },
                   checking: {
-                    description: 'Asking the backend, once, whether the role can be assumed.',
                     tags: ['checking'],
                     entry: ['countAttempt', 'emitVerificationAttempt'],
                     invoke: {
@@ -543,8 +563,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                     },
                   },
                   deciding: {
-                    description:
-                      'Acting on the last check: connected, failed for good, or schedule the next one ("pending" is never an error).',
                     always: [
                       {
                         guard: 'isCheckConnected',
@@ -562,11 +580,9 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                 },
               },
               patience: {
-                description: 'Whether this is taking longer than usual.',
                 initial: 'normal',
                 states: {
                   normal: {
-                    description: 'Within the usual time (until slowAfterMs after launch).',
                     invoke: {
                       id: 'slowMark',
                       src: 'wait',
@@ -575,8 +591,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                     },
                   },
                   slow: {
-                    description:
-                      'Longer than usual: the UI shows troubleshooting while polling goes on.',
                     tags: ['slow'],
                   },
                 },
@@ -584,8 +598,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             },
           },
           timedOut: {
-            description:
-              'Polling stopped after timeoutMs (TIMED_OUT, retryable). RETRY or VERIFY.NOW resumes it.',
             on: {
               RETRY: { target: 'verifying', actions: 'resumeVerification' },
               'VERIFY.NOW': { target: 'verifying', actions: 'resumeVerification' },
@@ -599,7 +611,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       },
 
       connected: {
-        description: 'Verified: the context holds the role ARN and the verification time.',
         initial: 'watching',
         on: {
           'REVOKE.START': { target: 'revoking', actions: 'clearError' },
@@ -607,19 +618,13 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         },
         states: {
           watching: {
-            description: 'Decides whether periodic health checks run (healthIntervalMs > 0).',
             always: [
               { guard: 'isHealthCheckOn', target: 'waiting', actions: 'scheduleHealthCheck' },
               { target: 'healthy' },
             ],
           },
-          healthy: {
-            description: 'Verified; health checks are off. VERIFY.NOW checks the role at once.',
-            on: { 'VERIFY.NOW': 'checking' },
-          },
+          healthy: { on: { 'VERIFY.NOW': 'checking' } },
           waiting: {
-            description:
-              'Waiting for the next health check (a deadline in context). VERIFY.NOW checks at once.',
             on: { 'VERIFY.NOW': 'checking' },
             invoke: {
               id: 'nextHealthCheck',
@@ -629,7 +634,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             },
           },
           checking: {
-            description: 'Checking that the role can still be assumed.',
             tags: ['checking'],
             invoke: {
               id: 'healthCheck',
@@ -654,16 +658,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             },
           },
           accessLost: {
-            description:
-              'The role can no longer be assumed (ACCESS_LOST, or the verdict that needs a fix). RETRY checks again.',
             on: { RETRY: 'checking', 'VERIFY.NOW': 'checking' },
           },
         },
       },
 
       revoking: {
-        description:
-          'Checks blockers (clusters), guides the stack deletion, then confirms that the role can no longer be assumed.',
         initial: 'checkingBlockers',
         on: {
           'REVOKE.CANCEL': { target: 'connected', actions: 'clearRevocation' },
@@ -674,7 +674,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         },
         states: {
           checkingBlockers: {
-            description: 'Asking the backend what must go first (clusters Porter manages).',
             tags: ['loading'],
             invoke: {
               id: 'listBlockers',
@@ -702,17 +701,12 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             },
           },
           blockersUnknown: {
-            description: 'Listing the blockers failed. RETRY or REVOKE.RECHECK asks again.',
             on: { RETRY: 'checkingBlockers', 'REVOKE.RECHECK': 'checkingBlockers' },
           },
           blocked: {
-            description:
-              'Clusters must be deleted first (REVOKE_BLOCKED). REVOKE.RECHECK asks again.',
             on: { 'REVOKE.RECHECK': 'checkingBlockers', RETRY: 'checkingBlockers' },
           },
           loadingLink: {
-            description:
-              'Fetching the session (idempotent) for its stacks-console link, when the machine started on an existing connection.',
             tags: ['loading'],
             invoke: {
               id: 'loadSession',
@@ -730,8 +724,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             },
           },
           deletingStack: {
-            description:
-              'The stacks-console link is shown; waiting for the user to delete the PorterRole stack.',
             on: {
               'REVOKE.STACK_DELETE_LAUNCHED': {
                 target: 'confirming',
@@ -741,12 +733,9 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
             },
           },
           confirming: {
-            description:
-              'Polling checkRevocation every revocationIntervalMs until the role is gone.',
             initial: 'waiting',
             states: {
               waiting: {
-                description: 'Waiting for the next revocation check (a deadline in context).',
                 invoke: {
                   id: 'nextRevocationCheck',
                   src: 'wait',
@@ -759,7 +748,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
                 },
               },
               checking: {
-                description: 'Asking the backend whether the role can still be assumed.',
                 tags: ['checking'],
                 entry: 'countRevocationCheck',
                 invoke: {
@@ -828,7 +816,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       },
 
       revoked: {
-        description: 'Access is removed and confirmed. EDIT starts over.',
         on: {
           EDIT: { target: 'disconnected.editing', actions: 'resetFlow' },
           CANCEL: { actions: { type: 'emitExit', params: 'revoked' } },
@@ -836,8 +823,6 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
       },
 
       failed: {
-        description:
-          'An error that waiting will not fix. RETRY goes back to the step that can fix it (STACK_FAILED: launch again); EDIT goes to the account ID.',
         on: {
           RETRY: [
             { guard: 'isRevokeFailure', target: 'revoking', actions: 'clearError' },
@@ -864,32 +849,28 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
   });
 }
 
-/** The machine type, shared by every build of it. */
+/** The machine's type. */
 export type CloudConnectMachine = ReturnType<typeof buildCloudConnectMachine>;
 
 // Marked pure: the published entry is one file, so only that lets a page that never runs the
 // flow drop the machine (and xstate).
 /**
- * The machine with stub actors (they reject): for diagrams, inspection and tests that provide
- * their own actors. Use `createCloudConnectMachine(backend)` or `createCloudConnect` to run it.
+ * The one machine definition, shared by every actor. Run it with `createCloudConnect`, which
+ * hands each actor its backend, clock and random source; created any other way, its backend
+ * actors reject unless provided (diagrams, inspection, tests that provide their own actors).
  */
 export const cloudConnectMachine: CloudConnectMachine = /* @__PURE__ */ buildCloudConnectMachine();
 
 /**
- * The machine with its actors bound to a backend through `.provide()`. The backend is never
- * kept in context (context is persisted; functions are not).
+ * The machine with its backend actors bound to `backend` through `.provide()`, for hosts that
+ * call `createActor` themselves. Each call makes a new machine object: `createCloudConnect`
+ * does not, and is the cheaper way to run many actors.
  *
  * @example
  * const actor = createActor(createCloudConnectMachine(createHttpBackend({ baseUrl: '/api/cloud-connect' })));
  */
-export function createCloudConnectMachine(
-  backend: ConnectBackend,
-  options?: CloudConnectMachineOptions,
-): CloudConnectMachine {
-  // The shared machine unless the caller brings its own clock or random source.
-  const machine =
-    options?.clock || options?.random ? buildCloudConnectMachine(options) : cloudConnectMachine;
-  return machine.provide({
+export function createCloudConnectMachine(backend: ConnectBackend): CloudConnectMachine {
+  return cloudConnectMachine.provide({
     actors: {
       createSession: fromPromise(({ input, signal }) => backend.createSession(input, { signal })),
       checkConnection: fromPromise(({ input, signal }) =>

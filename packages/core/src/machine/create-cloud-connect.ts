@@ -1,9 +1,11 @@
 import { type Actor, createActor, type InspectionEvent, type Snapshot } from 'xstate';
 import type { ConnectBackend } from '../backend';
-import { type CloudConnectMachine, createCloudConnectMachine } from './cloud-connect.machine';
+import { ActorDependencies } from './actor-dependencies';
+import { type CloudConnectMachine, cloudConnectMachine } from './cloud-connect.machine';
 import type { CloudConnectInput, CloudConnectMachineOptions } from './cloud-connect.types';
 import { assertSnapshot } from './snapshot';
-import { resolveTiming } from './timing';
+import { upgradeSnapshot } from './snapshot-upgrade';
+import { resolveTiming, systemClock } from './timing';
 
 /** A running (or not yet started) Cloud Connect actor. */
 export type CloudConnectActor = Actor<CloudConnectMachine>;
@@ -19,7 +21,9 @@ export interface CreateCloudConnectOptions extends CloudConnectMachineOptions {
 
 /**
  * Creates the actor most callers use (not started: call `.start()`). A `snapshot` is
- * validated first and restores the flow where it was, including mid-verification.
+ * validated first and restores the flow where it was, including mid-verification. Every actor
+ * runs the one `cloudConnectMachine`; its backend, clock and random source travel with the
+ * actor, so a page or server with many connections does not rebuild the machine for each.
  *
  * @throws CloudConnectError `INVALID_SNAPSHOT` when the snapshot is not one of this machine
  *   or its `context.snapshotVersion` is not the current one.
@@ -31,13 +35,18 @@ export interface CreateCloudConnectOptions extends CloudConnectMachineOptions {
  * actor.start();
  */
 export function createCloudConnect(options: CreateCloudConnectOptions): CloudConnectActor {
-  const { backend, input, snapshot, inspect } = options;
-  const machine = createCloudConnectMachine(backend, options);
+  const { backend, input, inspect } = options;
   // Here, not only in the machine's context factory: there the error would end the actor instead.
   resolveTiming(input?.timing);
-  if (snapshot !== undefined) assertSnapshot(machine, snapshot);
-  return createActor(machine, {
+  const snapshot = options.snapshot === undefined ? undefined : upgradeSnapshot(options.snapshot);
+  if (snapshot !== undefined) assertSnapshot(cloudConnectMachine, snapshot);
+  return createActor(cloudConnectMachine, {
     input,
+    clock: new ActorDependencies(
+      backend,
+      options.clock ?? systemClock,
+      options.random ?? Math.random,
+    ),
     ...(snapshot !== undefined && { snapshot: snapshot as Snapshot<unknown> }),
     ...(inspect && { inspect }),
   });

@@ -14,6 +14,8 @@ export const DEFAULT_TIMING: Readonly<CloudConnectTiming> = /* @__PURE__ */ Obje
   timeoutMs: 1_800_000,
   revocationIntervalMs: 5_000,
   healthIntervalMs: 0,
+  visibleIntervalMs: 3_000,
+  visibleWindowMs: 300_000,
 });
 
 const BACKOFF_FACTOR = 1.5;
@@ -35,13 +37,15 @@ export function isDuration(value: unknown): value is number {
 }
 
 /**
- * Fills in the defaults for the keys not given.
+ * Fills in the defaults for the keys not given. Without overrides it is the frozen
+ * `DEFAULT_TIMING` itself, shared by every actor's context.
  * @throws RangeError naming the key when a given value is not a duration (`isDuration`).
  */
 export function resolveTiming(overrides?: Partial<CloudConnectTiming>): CloudConnectTiming {
+  if (!overrides) return DEFAULT_TIMING;
   const timing = { ...DEFAULT_TIMING };
   for (const key of TIMING_KEYS) {
-    const value = overrides?.[key];
+    const value = overrides[key];
     if (value === undefined) continue;
     if (!isDuration(value)) {
       throw new RangeError(
@@ -54,9 +58,10 @@ export function resolveTiming(overrides?: Partial<CloudConnectTiming>): CloudCon
 }
 
 /**
- * The wait before the next verification check. Steady `intervalMs` until `backoffAfterMs`
- * since launch, then `intervalMs * 1.5^backoffStep` with +-20% jitter, never above
- * `maxIntervalMs`. A server's `retryAfterMs` is honoured as a minimum, up to an hour.
+ * The wait before the next verification check. While the page is watched, `visibleIntervalMs`
+ * (never below `minGapMs`). Otherwise steady `intervalMs` until `backoffAfterMs` since launch,
+ * then `intervalMs * 1.5^backoffStep` with +-20% jitter, never above `maxIntervalMs`. A
+ * server's `retryAfterMs` is honoured as a minimum, up to an hour.
  */
 export function nextCheckDelay(options: {
   timing: CloudConnectTiming;
@@ -64,10 +69,14 @@ export function nextCheckDelay(options: {
   backoffStep: number;
   random: number;
   retryAfterMs?: number | undefined;
+  /** Whether someone is looking at the page (see `CloudConnectContext.visibleUntil`). */
+  visible?: boolean;
 }): number {
   const { timing, elapsedMs, backoffStep, random, retryAfterMs } = options;
   let delay = timing.intervalMs;
-  if (elapsedMs >= timing.backoffAfterMs) {
+  if (options.visible) {
+    delay = Math.max(timing.visibleIntervalMs, timing.minGapMs);
+  } else if (elapsedMs >= timing.backoffAfterMs) {
     const grown = timing.intervalMs * BACKOFF_FACTOR ** backoffStep;
     delay = Math.min(timing.maxIntervalMs, grown * (1 - JITTER + 2 * JITTER * random));
   }
