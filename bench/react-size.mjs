@@ -10,10 +10,11 @@ const parts = [
   // The React layer alone: what the package adds on top of React, XState and core. The issue
   // aimed at 4096 B; fifteen parts with their default English content (labels, troubleshooting,
   // error actions) and the actor lifecycle take ~5.4 KB, so the budget guards growth and the
-  // target is printed beside it.
+  // target is printed beside it. The connections list (useCloudConnections and the
+  // ConnectionList parts) adds ~1.6 KB, which a page without them tree-shakes away.
   {
     name: 'react entry',
-    budget: 6144,
+    budget: 7680,
     target: 4096,
     stdin: "export * from './index';",
     external: ['react', 'react-dom', 'xstate', '@xstate/react', '@porter/cloud-connect'],

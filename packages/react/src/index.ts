@@ -14,6 +14,19 @@ export {
 } from './messages';
 export type { ConnectionSummaryProps } from './parts/connection';
 export {
+  type ConnectionFlowMode,
+  ConnectionList,
+  ConnectionListItem,
+  ConnectionListItemAction,
+  type ConnectionListItemActionProps,
+  type ConnectionListItemContextValue,
+  ConnectionListItemFlow,
+  type ConnectionListItemFlowProps,
+  type ConnectionListItemProps,
+  type ConnectionListProps,
+  useConnectionListItem,
+} from './parts/connection-list';
+export {
   type ErrorAction,
   type ErrorMessageProps,
   type ErrorMessageState,
@@ -39,3 +52,8 @@ export {
 } from './selector-hooks';
 export { type UseCloudConnectResult, useCloudConnect } from './use-cloud-connect';
 export { type UseCloudConnectOptions, useCloudConnectActor } from './use-cloud-connect-actor';
+export {
+  type UseCloudConnectionsOptions,
+  type UseCloudConnectionsResult,
+  useCloudConnections,
+} from './use-cloud-connections';

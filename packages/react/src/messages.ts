@@ -26,6 +26,8 @@ export const partMessages = {
   'part.revoke': 'Remove access',
   'part.deleteStack': 'Open the stack in the CloudFormation console to delete it',
   'part.errorDetail': 'Details for developers',
+  'part.recheck': 'Check again',
+  'part.closeFlow': 'Close',
 } as const;
 
 /** A stable id of a React part's default string. */

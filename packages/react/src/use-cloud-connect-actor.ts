@@ -11,6 +11,7 @@ import {
   type ErrorInfo,
 } from '@porter/cloud-connect';
 import { useEffect, useInsertionEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { announceConnectionsChanged } from './connections-store';
 import type { CloudConnectMessages } from './messages';
 import { watchPageVisibility } from './page-visibility';
 import {
@@ -158,7 +159,13 @@ export function useCloudConnectActor(options: UseCloudConnectOptions): CloudConn
     const { persist } = latest.current;
     let lastError = actor.getSnapshot().context.error;
     const subscriptions = [
-      actor.on('*', (event) => dispatch(latest.current, event)),
+      actor.on('*', (event) => {
+        // Connection lists of this backend on the page (useCloudConnections) fetch again.
+        if (event.type === 'connected' || event.type === 'revoked') {
+          announceConnectionsChanged(latest.current.backend);
+        }
+        dispatch(latest.current, event);
+      }),
       actor.subscribe((snapshot) => {
         if (persist) writePersistedSnapshot(persist, actor);
         const { error } = snapshot.context;
