@@ -18,12 +18,9 @@ import {
   permissionList,
 } from '@porter/cloud-connect';
 import { startSandbox } from '@porter/cloud-connect-sandbox';
-import {
-  createAwsVerifier,
-  createCloudConnectHandler,
-  createSqliteStore,
-  toNodeListener,
-} from '@porter/cloud-connect-server';
+import { createAwsVerifier, createCloudConnectHandler } from '@porter/cloud-connect-server';
+import { toNodeListener } from '@porter/cloud-connect-server/node';
+import { createSqliteStore } from '@porter/cloud-connect-server/sqlite';
 
 const auto = process.argv.includes('--auto');
 const DEMO_TOKEN = 'demo-token';

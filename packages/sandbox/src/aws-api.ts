@@ -16,6 +16,7 @@ import {
   parseQueryString,
   renderError,
   renderResponse,
+  serviceNotImplemented,
   type XmlValue,
 } from './query-protocol';
 import type { SandboxScenario, SandboxTiming } from './scenarios';
@@ -113,10 +114,7 @@ export async function handleAwsRequest(
         loadTemplate: context.loadTemplate,
       });
     } else {
-      throw new AwsError(
-        'InvalidAction',
-        `The sandbox does not serve the ${caller.service} service.`,
-      );
+      throw serviceNotImplemented(caller.service);
     }
     return xmlResponse(200, renderResponse(action, xmlns, result, requestId), requestId);
   } catch (error) {

@@ -73,6 +73,8 @@ export interface Stack {
   /** Set once the stack is CREATE_COMPLETE. */
   outputs: PlannedOutput[];
   events: StackEvent[];
+  /** The ARN of the principal that created the stack. */
+  createdBy: string;
   /** The scenario and timing in force when the stack was created: later switches do not change it. */
   scenario: SandboxScenario;
   timing: SandboxTiming;
@@ -103,7 +105,8 @@ export interface CreateStackInput {
   parameters: ReadonlyArray<{ key: string; value: string }>;
   capabilities: readonly string[];
   onFailure?: OnFailure;
-  /** Who asked, for the first event's reason. */
+  /** The ARN of who asked: IAM names this principal when it refuses the stack's resources. */
+  createdBy: string;
   scenario: SandboxScenario;
   timing: SandboxTiming;
   now: number;
@@ -211,6 +214,7 @@ export class CloudState {
       plannedOutputs: plan.outputs,
       outputs: [],
       events: [],
+      createdBy: input.createdBy,
       scenario: input.scenario,
       timing: input.timing,
     };
@@ -334,7 +338,7 @@ export class CloudState {
     if (stack.scenario === 'rollback') {
       return {
         logicalId: firstRole?.logicalId ?? stack.resources[0]?.logicalId ?? stack.name,
-        reason: `Resource handler returned message: "User: arn:${PARTITION}:iam::${stack.accountId}:user/console-user is not authorized to perform: iam:CreateRole on resource: ${firstRole?.attributes.Arn ?? 'role'} (the sandbox's rollback scenario)" (HandlerErrorCode: AccessDenied)`,
+        reason: `Resource handler returned message: "User: ${stack.createdBy} is not authorized to perform: iam:CreateRole on resource: ${firstRole?.attributes.Arn ?? 'role'} (the sandbox's rollback scenario)" (HandlerErrorCode: AccessDenied)`,
       };
     }
     for (const resource of stack.resources) {

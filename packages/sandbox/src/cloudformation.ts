@@ -3,7 +3,7 @@ import type { CloudState, OnFailure, Stack } from './cloud-state';
 import type { CallerIdentity } from './identities';
 import {
   AwsError,
-  invalidAction,
+  notImplemented,
   type QueryParams,
   readList,
   readStructList,
@@ -17,7 +17,7 @@ import { type CloudFormationTemplate, parseTemplate } from './template-evaluator
 export const CLOUDFORMATION_XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
 /** The CloudFormation actions the sandbox serves. */
-const CLOUDFORMATION_ACTIONS = [
+export const CLOUDFORMATION_ACTIONS = [
   'CreateStack',
   'DescribeStacks',
   'DescribeStackEvents',
@@ -58,7 +58,7 @@ export function runCloudFormationAction(
       );
       return undefined;
     default:
-      throw invalidAction(action, params.get('Version'));
+      throw notImplemented('CloudFormation', action, CLOUDFORMATION_ACTIONS);
   }
 }
 
@@ -123,6 +123,7 @@ function createStack(params: QueryParams, context: CloudFormationContext): XmlVa
     parameters,
     capabilities: readList(params, 'Capabilities'),
     onFailure,
+    createdBy: context.caller.arn,
     scenario: context.scenario,
     timing: context.timing,
     now: context.now,

@@ -63,6 +63,13 @@ export async function verifySignature(
     signedHeaderList = '',
     signature = '',
   ] = match;
+  // AWS refuses a signature that leaves the host out: it could be replayed against another host.
+  if (!signedHeaderList.split(';').includes('host')) {
+    throw new AwsError(
+      'IncompleteSignature',
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+  }
   const amzDate = headerValue(request.headers, 'x-amz-date');
   if (amzDate === undefined || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
     throw new AwsError(
@@ -81,7 +88,11 @@ export async function verifySignature(
   const resolved = store.resolve(accessKeyId, sessionToken, now);
   if (!resolved.ok) {
     if (resolved.problem === 'ExpiredToken') {
-      throw new AwsError('ExpiredToken', 'The security token included in the request is expired');
+      throw new AwsError(
+        'ExpiredToken',
+        'The security token included in the request is expired',
+        403,
+      );
     }
     throw new AwsError(
       'InvalidClientTokenId',

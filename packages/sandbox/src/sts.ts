@@ -4,7 +4,7 @@ import type { CallerIdentity, CredentialStore } from './identities';
 import {
   AwsError,
   checkParam,
-  invalidAction,
+  notImplemented,
   type QueryParams,
   requireParam,
   type XmlValue,
@@ -13,6 +13,9 @@ import { evaluateTrustPolicy } from './trust-policy';
 
 /** The XML namespace of STS responses. */
 export const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+/** The STS actions the sandbox serves. */
+export const STS_ACTIONS = ['AssumeRole', 'GetCallerIdentity'] as const;
 
 /** What an STS action may touch. */
 export interface StsContext {
@@ -34,7 +37,7 @@ export function runStsAction(action: string, params: QueryParams, context: StsCo
         Account: context.caller.accountId,
       };
     default:
-      throw invalidAction(action, params.get('Version'));
+      throw notImplemented('STS', action, STS_ACTIONS);
   }
 }
 

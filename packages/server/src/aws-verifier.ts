@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   CloudFormationClient,
   type CloudFormationClientConfig,
@@ -19,8 +18,16 @@ import {
 } from '@porter/cloud-connect';
 import { TEMPLATE_VERSION } from '@porter/cloud-connect/template';
 import { type AwsErrorDetails, classifyAwsError } from './aws-error-classification';
+import {
+  CloudConnectConfigError,
+  describeValue,
+  requireMethods,
+  requirePartition,
+  requireUrl,
+} from './config-validation';
 import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
 import { type Logger, silentLogger } from './logger';
+import { randomBytes, toHex } from './random-bytes';
 import { UpstreamError } from './upstream-error';
 
 /**
@@ -99,9 +106,8 @@ type AssumeOutcome =
  *   roleName: 'porter-manager', stackName: 'PorterRole' });
  */
 export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifier {
-  // Fails at start-up for a region that is not one.
-  requirePartition(options.region);
-  const partitionOf = (region: string) => options.partition ?? requirePartition(region);
+  const partition = validateVerifierOptions(options);
+  const partitionOf = (region: string) => options.partition ?? targetPartition(region);
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const currentVersion = options.templateVersion ?? TEMPLATE_VERSION;
@@ -261,6 +267,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
   }
 
   return {
+    partition,
     async checkConnection(given: RoleTarget, opts?: CallOptions): Promise<ConnectionCheck> {
       const target = withDefaults(given);
       const signal = opts?.signal;
@@ -329,12 +336,12 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
  * the customer's CloudTrail shows `cloud-connect-check-...`.
  */
 export function roleSessionName(nowMs: number): string {
-  return `cloud-connect-check-${nowMs}-${randomBytes(4).toString('hex')}`;
+  return `cloud-connect-check-${nowMs}-${toHex(randomBytes(4))}`;
 }
 
 // A syntactically valid ExternalId that cannot be the session's own.
 function wrongExternalId(externalId: string): string {
-  const candidate = `cc-probe-${randomBytes(16).toString('hex')}`;
+  const candidate = `cc-probe-${toHex(randomBytes(16))}`;
   return candidate === externalId ? `${candidate}-x` : candidate;
 }
 
@@ -353,10 +360,29 @@ function roleArnOf(partition: Partition, target: RoleTarget): string {
   return result.arn;
 }
 
-function requirePartition(region: string): Partition {
+// Targets come from sessions the handler validated; a refusal here is a programming error.
+function targetPartition(region: string): Partition {
   const result = partitionOfRegion(region);
   if (!result.ok) throw new TypeError(result.message);
   return result.partition;
+}
+
+// Fails at start-up, naming the option and the value, rather than on every check.
+function validateVerifierOptions(options: AwsVerifierOptions): Partition {
+  requireMethods('createAwsVerifier options', options, [], 'an options object');
+  const partition = requirePartition('createAwsVerifier region', options.region);
+  if (options.partition !== undefined && options.partition !== partition) {
+    throw new CloudConnectConfigError(
+      'createAwsVerifier partition',
+      `${describeValue(options.partition)} does not match region ${describeValue(options.region)}, ` +
+        `which is in ${partition}. Credentials work in one partition only: give a region of ${describeValue(options.partition)} or drop partition.`,
+    );
+  }
+  const endpoint = options.clientConfig?.endpoint;
+  if (typeof endpoint === 'string') {
+    requireUrl('createAwsVerifier clientConfig.endpoint', endpoint, 'http://127.0.0.1:4566');
+  }
+  return partition;
 }
 
 function upstream(operation: string, details: AwsErrorDetails, cause: unknown): UpstreamError {

@@ -1,4 +1,9 @@
-import type { CallOptions, ConnectionCheck, RevocationCheck } from '@porter/cloud-connect';
+import type {
+  CallOptions,
+  ConnectionCheck,
+  Partition,
+  RevocationCheck,
+} from '@porter/cloud-connect';
 
 /** The role a check is about: the customer's account, the session's ExternalId and where the stack lives. */
 export interface RoleTarget {
@@ -15,6 +20,11 @@ export interface RoleTarget {
  * Both methods throw `UpstreamError` when AWS answers something no verdict can be drawn from.
  */
 export interface ConnectionVerifier {
+  /**
+   * The partition whose roles it verifies (its credentials belong to one partition). When set,
+   * `createCloudConnectHandler` refuses a `config.region` of another partition at start-up.
+   */
+  readonly partition?: Partition;
   checkConnection(target: RoleTarget, opts?: CallOptions): Promise<ConnectionCheck>;
   checkRevocation(target: RoleTarget, opts?: CallOptions): Promise<RevocationCheck>;
 }

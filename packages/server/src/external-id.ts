@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, toBase64Url } from './random-bytes';
 
 /** What CloudFormation's `ExternalId` parameter (and STS) accept. */
 export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
@@ -11,7 +11,7 @@ const EXTERNAL_ID_RANDOM_BYTES = 24;
  * base64url characters (only `[A-Za-z0-9_-]`, all inside the ExternalId pattern).
  */
 export function generateExternalId(): string {
-  return `cc-${randomBytes(EXTERNAL_ID_RANDOM_BYTES).toString('base64url')}`;
+  return `cc-${toBase64Url(randomBytes(EXTERNAL_ID_RANDOM_BYTES))}`;
 }
 
 /** Whether a string is a valid ExternalId (2-1224 characters of `[\w+=,.@:/-]`). */

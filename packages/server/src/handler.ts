@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Blocker,
   type CallOptions,
@@ -13,16 +12,15 @@ import {
   type MessageOverrides,
   messageFor,
   parseAccountId,
-  partitionOfRegion,
   type RevocationCheck,
-  roleArn,
 } from '@porter/cloud-connect';
 import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
 import { generateExternalId } from './external-id';
+import { validateHandlerOptions } from './handler-options';
 import { type Logger, silentLogger } from './logger';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit';
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
-import { type SessionLinkConfig, toConnection, toConnectSession } from './session-view';
+import { toConnection, toConnectSession } from './session-view';
 import { createSingleFlight } from './single-flight';
 import type { ConnectionStore, SessionRecord } from './stores/connection-store';
 import { UpstreamError } from './upstream-error';
@@ -110,6 +108,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 export function createCloudConnectHandler(
   options: CloudConnectHandlerOptions,
 ): CloudConnectHandler {
+  validateHandlerOptions(options);
   const { verifier, store, config } = options;
   const messages = options.messages;
   const wireMessages = options.wireMessages;
@@ -120,7 +119,6 @@ export function createCloudConnectHandler(
   const roleName = config.roleName ?? DEFAULT_ROLE_NAME;
   const basePath = normaliseBasePath(config.basePath ?? '');
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  validateConfig(region, stackName, roleName, config);
 
   const limiter = createRateLimiter(config.rateLimit, now);
   const connectionChecks = createSingleFlight<ConnectionCheck>();
@@ -151,7 +149,7 @@ export function createCloudConnectHandler(
     // A tab racing this one may insert first: then its record, and its ExternalId, is the one kept.
     const { record, inserted } = await store.insertIfAbsent({
       tenantId,
-      sessionId: randomUUID(),
+      sessionId: crypto.randomUUID(),
       accountId,
       externalId: generateExternalId(),
       region,
@@ -387,36 +385,6 @@ function normaliseBasePath(basePath: string): string {
   const trimmed = basePath.replace(/\/+$/, '');
   if (trimmed === '') return '';
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-}
-
-// Fails at start-up, not on the first customer, when the configuration cannot produce a link.
-function validateConfig(
-  region: string,
-  stackName: string,
-  roleName: string,
-  linkConfig: SessionLinkConfig,
-): void {
-  const partition = partitionOfRegion(region);
-  if (!partition.ok) throw new TypeError(`Cloud Connect config.region: ${partition.message}`);
-  const arn = roleArn({ partition: partition.partition, accountId: '000000000000', roleName });
-  if (!arn.ok) throw new TypeError(`Cloud Connect config.roleName: ${arn.message}`);
-  const sample: SessionRecord = {
-    tenantId: 'config-check',
-    sessionId: '00000000-0000-4000-8000-000000000000',
-    accountId: '000000000000',
-    externalId: 'config-check',
-    region,
-    stackName,
-    roleName,
-    createdAt: new Date(0).toISOString(),
-    status: 'pending',
-    updatedAt: new Date(0).toISOString(),
-  };
-  try {
-    toConnectSession(sample, linkConfig);
-  } catch (error) {
-    throw new TypeError(`Cloud Connect config: ${error instanceof Error ? error.message : ''}`);
-  }
 }
 
 function nameOf(error: unknown): string {

@@ -1,3 +1,5 @@
+// The main entry runs wherever the Fetch API and Web Crypto do (Node, Bun, Deno, workers): it
+// imports no Node built-in and no native module. Node's listener and SQLite live in subpaths.
 export {
   type AwsErrorDetails,
   type AwsErrorKind,
@@ -12,6 +14,7 @@ export {
   createAwsVerifier,
   THROTTLED_RETRY_AFTER_MS,
 } from './aws-verifier';
+export { CloudConnectConfigError } from './config-validation';
 export type { ConnectionVerifier, RoleTarget } from './connection-verifier';
 export { EXTERNAL_ID_PATTERN, generateExternalId, isExternalId } from './external-id';
 export {
@@ -22,7 +25,6 @@ export {
   type Tenant,
 } from './handler';
 export type { LogFields, Logger } from './logger';
-export { type NodeListener, type NodeListenerOptions, toNodeListener } from './node-listener';
 export {
   createRateLimiter,
   type RateLimitDecision,
@@ -37,11 +39,6 @@ export type {
   StatusUpdate,
 } from './stores/connection-store';
 export { createMemoryStore } from './stores/memory-store';
-export {
-  createSqliteStore,
-  SQLITE_SCHEMA_VERSION,
-  type SqliteStoreOptions,
-} from './stores/sqlite-store';
 export { UpstreamError } from './upstream-error';
 export {
   WIRE_ERROR_STATUS,

@@ -1,0 +1,6 @@
+// `@porter/cloud-connect-server/sqlite`: the embedded store; needs the optional peer better-sqlite3.
+export {
+  createSqliteStore,
+  SQLITE_SCHEMA_VERSION,
+  type SqliteStoreOptions,
+} from './stores/sqlite-store';
