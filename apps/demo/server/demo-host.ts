@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { CloudConnectTiming } from '@porter/cloud-connect';
 import { type Sandbox, type SandboxTiming, startSandbox } from '@porter/cloud-connect-sandbox';
 import {
+  type CloudConnectHandlerConfig,
   type ConnectionVerifier,
   createAwsVerifier,
   createCloudConnectHandler,
@@ -107,23 +108,7 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
           name: cluster.name,
           href: `${origin}/account#clusters`,
         })),
-      config: sandbox
-        ? {
-            region: 'us-east-1',
-            basePath: CLOUD_CONNECT_BASE_PATH,
-            templateUrl: sandbox.templateUrl,
-            trustedPrincipalArn: sandbox.vendorPrincipalArn,
-            consoleBaseUrl: sandbox.consoleBaseUrl,
-            allowedTemplateOrigins: [new URL(sandbox.templateUrl).origin],
-            // Two tabs checking every second stay well inside it.
-            rateLimit: { requestsPerMinute: 600, burst: 60 },
-          }
-        : {
-            region: options.mode.region,
-            basePath: CLOUD_CONNECT_BASE_PATH,
-            templateUrl: options.mode.templateUrl,
-            trustedPrincipalArn: options.mode.trustedPrincipalArn,
-          },
+      config: handlerConfig(options.mode, sandbox),
       logger: { warn: logLine('warn'), error: logLine('error') },
     });
   } catch (error) {
@@ -192,6 +177,31 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
       })();
       return closing;
     },
+  };
+}
+
+function handlerConfig(
+  mode: DemoHostOptions['mode'],
+  sandbox: Sandbox | undefined,
+): CloudConnectHandlerConfig {
+  if (sandbox) {
+    return {
+      region: 'us-east-1',
+      basePath: CLOUD_CONNECT_BASE_PATH,
+      templateUrl: sandbox.templateUrl,
+      trustedPrincipalArn: sandbox.vendorPrincipalArn,
+      consoleBaseUrl: sandbox.consoleBaseUrl,
+      allowedTemplateOrigins: [new URL(sandbox.templateUrl).origin],
+      // Two tabs checking every second stay well inside it.
+      rateLimit: { requestsPerMinute: 600, burst: 60 },
+    };
+  }
+  if (mode.kind !== 'aws') throw new Error('Sandbox mode runs with a sandbox.');
+  return {
+    region: mode.region,
+    basePath: CLOUD_CONNECT_BASE_PATH,
+    templateUrl: mode.templateUrl,
+    trustedPrincipalArn: mode.trustedPrincipalArn,
   };
 }
 

@@ -1,0 +1,147 @@
+/**
+ * What every end-to-end test needs: Debian's Chromium driven by playwright-core, the demo host
+ * (sandbox + server + built app) on free ports with a data directory of its own, and helpers
+ * for the steps a person takes.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CloudConnectTiming } from '@porter/cloud-connect';
+import type { SandboxTiming } from '@porter/cloud-connect-sandbox';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type DemoHost, startDemoHost } from '../server/demo-host';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const APP_DIR = fileURLToPath(new URL('../dist', import.meta.url));
+/** Where each test's screenshot goes (scripts/update-doc-images.ts copies some into docs). */
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots', import.meta.url));
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/** The sandbox's customer account, typed as people paste it. */
+export const CUSTOMER_ACCOUNT = '1234-5678-9012';
+export const OTHER_ACCOUNT = '210987654321';
+
+/** Short, but every state is still visible. */
+export const SANDBOX_TIMING: Partial<SandboxTiming> = {
+  stackCreateMs: 700,
+  propagationMs: 1000,
+  stackDeleteMs: 700,
+};
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A demo host of its own for one test; `restart` keeps its data directory (the SQLite files). */
+export class DemoUnderTest {
+  host!: DemoHost;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'northwind-e2e-'));
+  private port = 0;
+  private sandboxPort = 0;
+
+  constructor(private readonly flowTiming: Partial<CloudConnectTiming> = {}) {}
+
+  async start(): Promise<this> {
+    this.host = await startDemoHost({
+      port: this.port,
+      dataDir: this.dataDir,
+      appDir: APP_DIR,
+      mode: { kind: 'sandbox', port: this.sandboxPort, timing: SANDBOX_TIMING },
+      flowTiming: this.flowTiming,
+    });
+    // A restart comes back on the same addresses, as a redeployed server would.
+    this.port = Number(new URL(this.host.url).port);
+    this.sandboxPort = Number(new URL(this.sandbox.url).port);
+    return this;
+  }
+
+  get sandbox() {
+    const { sandbox } = this.host;
+    if (!sandbox) throw new Error('The demo under test runs in sandbox mode.');
+    return sandbox;
+  }
+
+  url(path = '/connect'): string {
+    return new URL(path, this.host.url).toString();
+  }
+
+  async stopServer(): Promise<void> {
+    await this.host.close();
+  }
+
+  async close(): Promise<void> {
+    await this.host.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Types the account ID and submits: the launch step appears. */
+export async function enterAccountId(page: Page, accountId = CUSTOMER_ACCOUNT): Promise<void> {
+  await page.getByLabel('AWS account ID').fill(accountId);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: 'Create the Porter role in your account' }).waitFor();
+}
+
+/** Follows the launch link: the sandbox console opens in a new tab. */
+export async function openConsole(context: BrowserContext, page: Page): Promise<Page> {
+  const [consolePage] = await Promise.all([
+    context.waitForEvent('page'),
+    page.getByRole('link', { name: /Open the AWS console/ }).click(),
+  ]);
+  await consolePage.getByRole('heading', { name: 'Quick create stack' }).waitFor();
+  return consolePage;
+}
+
+/** Ticks the IAM acknowledgement and presses Create stack in the sandbox console. */
+export async function createStack(consolePage: Page): Promise<void> {
+  await consolePage.getByRole('checkbox', { name: /I acknowledge/ }).check();
+  await consolePage.getByRole('button', { name: 'Create stack' }).click();
+  await consolePage.getByRole('heading', { name: /Stacks/ }).waitFor();
+}
+
+/** Waits for the connected screen. */
+export async function waitForConnected(page: Page, timeout = 15_000): Promise<void> {
+  await page.getByRole('heading', { name: 'Your AWS account is connected' }).waitFor({ timeout });
+}
+
+/** The page's accessibility violations (axe-core, WCAG 2 A and AA). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(options: unknown): Promise<AxeResults> } }).axe;
+    const results = await axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
+    return results.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+    );
+  });
+}
+interface AxeResults {
+  violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+}
+
+/** Saves what the page shows now as `screenshots/<name>.png`. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
