@@ -3,6 +3,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  axeViolations,
   createStack,
   DemoUnderTest,
   enterAccountId,
@@ -10,6 +11,7 @@ import {
   openConsole,
   SANDBOX_TIMING,
   screenshot,
+  tabTo,
   waitForConnected,
 } from './demo-browser';
 
@@ -62,5 +64,69 @@ describe('connecting an AWS account', () => {
       page.getByText('arn:aws:iam::123456789012:role/porter-manager').isVisible(),
     ).resolves.toBe(true);
     await screenshot(page, 'connect-connected');
+  });
+
+  it('falls back to the link, and says so, when the browser blocks the popup window', async () => {
+    // What a popup blocker does to window.open: the page gets null and no window opens.
+    await page.addInitScript(() => {
+      window.open = () => null;
+    });
+    await page.goto(demo.url());
+    await enterAccountId(page);
+    await page.getByRole('checkbox', { name: 'Open the console in a popup window' }).check();
+    await page.getByRole('link', { name: /Open the AWS console/ }).click();
+
+    const fallback = page.getByRole('link', { name: /blocked the new window/ });
+    await fallback.waitFor();
+    await expect(page.getByText('The popup was blocked').isVisible()).resolves.toBe(true);
+    expect(context.pages()).toHaveLength(1);
+    await screenshot(page, 'connect-popup-blocked');
+
+    const [consolePage] = await Promise.all([context.waitForEvent('page'), fallback.click()]);
+    await consolePage.getByRole('heading', { name: 'Quick create stack' }).waitFor();
+    await createStack(consolePage);
+    await page.bringToFront();
+    await waitForConnected(page);
+  });
+
+  it('works by keyboard alone, with no accessibility violation on any step', async () => {
+    await page.goto(demo.url());
+    await page.getByLabel('AWS account ID').waitFor();
+    await expect(axeViolations(page)).resolves.toEqual([]);
+
+    await tabTo(page, page.getByLabel('AWS account ID'));
+    await page.keyboard.type('1234 5678 9012');
+    await page.keyboard.press('Enter');
+    const launchHeading = page.getByRole('heading', {
+      name: 'Create the Porter role in your account',
+    });
+    await launchHeading.waitFor();
+    // The new step's heading takes focus, so reading starts there.
+    await expect(launchHeading.evaluate((node) => node === document.activeElement)).resolves.toBe(
+      true,
+    );
+    await expect(axeViolations(page)).resolves.toEqual([]);
+
+    await tabTo(page, page.getByRole('link', { name: /Open the AWS console/ }));
+    const [consolePage] = await Promise.all([
+      context.waitForEvent('page'),
+      page.keyboard.press('Enter'),
+    ]);
+    await consolePage.getByRole('heading', { name: 'Quick create stack' }).waitFor();
+    await tabTo(consolePage, consolePage.getByRole('checkbox', { name: /I acknowledge/ }));
+    await consolePage.keyboard.press('Space');
+    await tabTo(consolePage, consolePage.getByRole('button', { name: 'Create stack' }));
+    await consolePage.keyboard.press('Enter');
+    await consolePage.getByRole('heading', { name: /Stacks/ }).waitFor();
+
+    await page.bringToFront();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /elapsed/ })
+      .waitFor();
+    await expect(axeViolations(page)).resolves.toEqual([]);
+    await waitForConnected(page);
+    await expect(axeViolations(page)).resolves.toEqual([]);
+    await screenshot(page, 'connect-by-keyboard');
   });
 });

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudConnectTiming } from '@porter/cloud-connect';
 import type { SandboxTiming } from '@porter/cloud-connect-sandbox';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { type DemoHost, startDemoHost } from '../server/demo-host';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -125,9 +131,19 @@ export async function waitForConnected(page: Page, timeout = 15_000): Promise<vo
   await page.getByRole('heading', { name: 'Your AWS account is connected' }).waitFor({ timeout });
 }
 
+/** Presses Tab until `target` has the focus (fails after 40 presses). */
+export async function tabTo(page: Page, target: Locator): Promise<void> {
+  for (let presses = 0; presses < 40; presses++) {
+    if (await target.evaluate((node) => node === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${target}.`);
+}
+
 /** The page's accessibility violations (axe-core, WCAG 2 A and AA). */
 export async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through the DevTools protocol: the app's Content-Security-Policy refuses inline scripts.
+  await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(options: unknown): Promise<AxeResults> } }).axe;
     const results = await axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
