@@ -142,6 +142,7 @@ function readPopupPreference(): boolean {
 
 function LaunchScreen() {
   const actor = useCloudConnectActorRef();
+  const stage = useCloudConnectSelector(selectStage);
   const accountId = useCloudConnectSelector((snapshot) => snapshot.context.accountId);
   const popupBlocked = useCloudConnectSelector(selectPopupBlocked);
   const [popup, setPopup] = useState(readPopupPreference);
@@ -191,7 +192,8 @@ function LaunchScreen() {
           new tab.
         </p>
       )}
-      <CloudConnect.VerificationStatus className="status" />
+      {/* A failure speaks through the alert below; the status would repeat it. */}
+      {stage !== 'failed' && <CloudConnect.VerificationStatus className="status" />}
       <CloudConnect.ErrorMessage className="alert" contactHref="mailto:support@northwind.example" />
       <h3>What Porter will be able to do</h3>
       <CloudConnect.PermissionList className="permissions" />

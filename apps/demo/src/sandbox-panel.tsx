@@ -65,6 +65,7 @@ export function SandboxPanel(): ReactNode {
             <select
               id={accountId}
               value={state.signedInAccount}
+              data-signed-in={state.signedInAccount}
               onChange={(event) => void apply(demoApi.signInToConsole(event.target.value))}
             >
               {state.accounts.map((account) => (
