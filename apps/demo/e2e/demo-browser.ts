@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudConnectTiming } from '@porter/cloud-connect';
-import type { SandboxTiming } from '@porter/cloud-connect-sandbox';
+import { type Sandbox, type SandboxTiming, startSandbox } from '@porter/cloud-connect-sandbox';
 import {
   type Browser,
   type BrowserContext,
@@ -18,6 +18,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { type DemoHost, startDemoHost } from '../server/demo-host';
+import { createMovableClock } from '../server/sandbox-controls';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const APP_DIR = fileURLToPath(new URL('../dist', import.meta.url));
@@ -59,45 +60,51 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A demo host of its own for one test; `restart` keeps its data directory (the SQLite files). */
+/**
+ * A demo of its own for one test: the sandbox, and the host on a data directory of its own.
+ * `restartServer` replaces the host process's server on the same port and SQLite files while
+ * the sandbox (the customer's AWS) carries on, as a redeploy would.
+ */
 export class DemoUnderTest {
   host!: DemoHost;
+  sandbox!: Sandbox;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'northwind-e2e-'));
+  private readonly clock = createMovableClock();
   private port = 0;
-  private sandboxPort = 0;
 
   constructor(private readonly flowTiming: Partial<CloudConnectTiming> = {}) {}
 
   async start(): Promise<this> {
+    this.sandbox = await startSandbox({ clock: this.clock, timing: SANDBOX_TIMING });
+    await this.startServer();
+    return this;
+  }
+
+  private async startServer(): Promise<void> {
     this.host = await startDemoHost({
       port: this.port,
       dataDir: this.dataDir,
       appDir: APP_DIR,
-      mode: { kind: 'sandbox', port: this.sandboxPort, timing: SANDBOX_TIMING },
+      mode: { kind: 'sandbox', port: 0, running: { sandbox: this.sandbox, clock: this.clock } },
       flowTiming: this.flowTiming,
     });
-    // A restart comes back on the same addresses, as a redeployed server would.
     this.port = Number(new URL(this.host.url).port);
-    this.sandboxPort = Number(new URL(this.sandbox.url).port);
-    return this;
-  }
-
-  get sandbox() {
-    const { sandbox } = this.host;
-    if (!sandbox) throw new Error('The demo under test runs in sandbox mode.');
-    return sandbox;
   }
 
   url(path = '/connect'): string {
     return new URL(path, this.host.url).toString();
   }
 
-  async stopServer(): Promise<void> {
+  /** Stops the server, waits `downMs`, and starts it again on the same port and files. */
+  async restartServer(downMs: number): Promise<void> {
     await this.host.close();
+    await new Promise((resolve) => setTimeout(resolve, downMs));
+    await this.startServer();
   }
 
   async close(): Promise<void> {
-    await this.host.close();
+    await this.host?.close();
+    await this.sandbox?.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

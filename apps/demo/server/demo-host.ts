@@ -22,7 +22,7 @@ import { openClusterRegistry } from './cluster-registry';
 import { createDemoApi } from './demo-api';
 import { signIn, signOutCookie, tenantOf } from './demo-sign-in';
 import type { AwsModeConfig, SandboxModeConfig } from './host-config';
-import { createMovableClock, sandboxControls } from './sandbox-controls';
+import { createMovableClock, type MovableClock, sandboxControls } from './sandbox-controls';
 import { staticFile } from './static-files';
 
 /** Where Cloud Connect's routes live. */
@@ -36,9 +36,15 @@ export interface DemoHostOptions {
   dataDir: string;
   /** The built app (Vite's output). */
   appDir: string;
-  mode: AwsModeConfig | (SandboxModeConfig & { timing?: Partial<SandboxTiming> });
+  mode: AwsModeConfig | (SandboxModeConfig & SandboxModeExtras);
   /** Machine timing the app's flows run with; sandbox mode has short defaults. */
   flowTiming?: Partial<CloudConnectTiming>;
+}
+
+/** Sandbox mode: the sandbox's timing, or a sandbox already running (which the host leaves running). */
+export interface SandboxModeExtras {
+  timing?: Partial<SandboxTiming>;
+  running?: { sandbox: Sandbox; clock: MovableClock };
 }
 
 /** A running demo host. */
@@ -74,16 +80,22 @@ const SANDBOX_FLOW_TIMING: Partial<CloudConnectTiming> = {
 /** Starts the sandbox (in sandbox mode), the handler and the HTTP server. */
 export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost> {
   mkdirSync(options.dataDir, { recursive: true });
-  const clock = createMovableClock();
+  let clock = createMovableClock();
   let sandbox: Sandbox | undefined;
-  if (options.mode.kind === 'sandbox') {
+  let ownsSandbox = false;
+  if (options.mode.kind === 'sandbox' && options.mode.running) {
+    ({ sandbox, clock } = options.mode.running);
+  } else if (options.mode.kind === 'sandbox') {
     try {
       sandbox = await startSandbox({ port: options.mode.port, clock, timing: options.mode.timing });
+      ownsSandbox = true;
     } catch (error) {
       throw portError(error, 'sandbox', options.mode.port);
     }
   }
-  const closeSandbox = async () => sandbox?.close();
+  const closeSandbox = async () => {
+    if (ownsSandbox) await sandbox?.close();
+  };
 
   let origin = '';
   const clusters = openClusterRegistry(join(options.dataDir, 'clusters.sqlite'));
