@@ -53,6 +53,7 @@ export function AccountPage({ config, connection, onRevoked }: AccountPageProps)
       <CloudConnect.Provider
         backend={backend}
         timing={config.timing}
+        messages={MESSAGES}
         connection={opened}
         onRevoked={() => {
           // The Connect page's saved flow ended connected; it starts over next time.
@@ -68,6 +69,12 @@ export function AccountPage({ config, connection, onRevoked }: AccountPageProps)
     </>
   );
 }
+
+// Northwind's words where the catalog speaks of Porter's own dashboard.
+const MESSAGES = {
+  'error.REVOKE_BLOCKED':
+    'Northwind still runs these clusters in the account. Delete them below, then check again.',
+};
 
 const BLOCKER_STEPS = ['checkingBlockers', 'blockersUnknown', 'blocked'];
 
@@ -103,13 +110,9 @@ function ConnectionScreen() {
         <section className="screen">
           <CloudConnect.Heading>Remove Porter's access</CloudConnect.Heading>
           <CloudConnect.RevocationStatus className="status" />
-          {step === 'blocked' && (
-            <div className="blockers">
-              <p>Delete these clusters first (below), then check again:</p>
-              <CloudConnect.BlockerList className="blocker-list" />
-            </div>
-          )}
-          {error}
+          <CloudConnect.BlockerList className="blocker-list" />
+          {/* While clusters block the removal the status says so; the alert would repeat it. */}
+          {step !== 'blocked' && error}
           <div className="actions">
             {BLOCKER_STEPS.includes(step) ? (
               <button
