@@ -89,6 +89,16 @@ export default defineConfig({
         },
       },
       {
+        // bench/: render counts while typing (a budget, not a timing).
+        extends: true,
+        test: {
+          name: 'render-counts',
+          include: ['../../bench/react-render-counts.test.tsx'],
+          setupFiles,
+          browser: browser(),
+        },
+      },
+      {
         // Server rendering where no window or document exists.
         extends: true,
         test: { name: 'ssr', include: ['test/**/*.ssr.test.tsx'], environment: 'node' },

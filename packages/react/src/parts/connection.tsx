@@ -1,7 +1,7 @@
 import { formatAccountId, selectConnection } from '@porter/cloud-connect';
 import { forwardRef } from 'react';
 import { partMessage } from '../messages';
-import { type PartProps, renderPart, usePart } from './part';
+import { type PartProps, partAttributes, renderPart, usePart } from './part';
 
 /** Props of `ConnectionSummary`. */
 export type ConnectionSummaryProps = PartProps<'dl'> & {
@@ -23,12 +23,7 @@ export const ConnectionSummary = forwardRef<HTMLDListElement, ConnectionSummaryP
     const { messages } = context;
     return renderPart(
       'dl',
-      {
-        'data-scope': 'cloud-connect',
-        'data-part': 'connection-summary',
-        'data-state': step,
-        hidden: connection === null,
-      },
+      { ...partAttributes('connection-summary', step), hidden: connection === null },
       props,
       ref,
       connection && (

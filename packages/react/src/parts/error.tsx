@@ -6,7 +6,7 @@ import {
 } from '@porter/cloud-connect';
 import { forwardRef, type ReactNode } from 'react';
 import { partMessage } from '../messages';
-import { type PartProps, renderPart, usePart } from './part';
+import { type PartProps, partAttributes, renderPart, usePart } from './part';
 
 /** What the user can do about an error: try again, change the account ID, or contact the vendor. */
 export type ErrorAction = 'retry' | 'edit' | 'contact';
@@ -58,9 +58,7 @@ export const ErrorMessage = forwardRef<HTMLDivElement, ErrorMessageProps>(functi
   const action = error ? errorActionOf(error.code) : 'retry';
   const detail = (error as { detail?: unknown } | null)?.detail;
   const ours = {
-    'data-scope': 'cloud-connect',
-    'data-part': 'error-message',
-    'data-state': step,
+    ...partAttributes('error-message', step),
     'data-code': shown ? error.code : undefined,
     'data-action': shown ? action : undefined,
     role: 'alert',

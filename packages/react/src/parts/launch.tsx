@@ -14,7 +14,7 @@ import { useSelector } from '@xstate/react';
 import { forwardRef, type MouseEvent, type ReactNode, useEffect, useState } from 'react';
 import { useCloudConnectContext } from '../cloud-connect-context';
 import { partMessage } from '../messages';
-import { type PartProps, renderPart, usePart } from './part';
+import { type PartProps, partAttributes, renderPart, usePart } from './part';
 
 /** Props of `PermissionList`. */
 export type PermissionListProps = Omit<PartProps<'ul'>, 'children'> & {
@@ -32,7 +32,7 @@ export const PermissionList = forwardRef<HTMLUListElement, PermissionListProps>(
     const items = permissionList(context.messages);
     return renderPart(
       'ul',
-      { 'data-scope': 'cloud-connect', 'data-part': 'permission-list', 'data-state': step },
+      partAttributes('permission-list', step),
       props,
       ref,
       items.map((item) =>
@@ -101,14 +101,10 @@ export type VerificationStatusProps = Omit<PartProps<'div'>, 'children'> & {
 const selectLaunchedAt = (snapshot: CloudConnectSnapshot) => snapshot.context.launchedAt;
 const selectStackName = (snapshot: CloudConnectSnapshot) => snapshot.context.session?.stackName;
 
-/** `m:ss`, or `h:mm:ss` past an hour. */
+/** `m:ss` (minutes go on past 59: verification times out long before a day). */
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  const pad = (value: number) => String(value).padStart(2, '0');
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  const clock = `${minutes}:${pad(seconds % 60)}`;
-  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(seconds % 60)}` : clock;
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
 // Ticks once a second while `since` is set; null otherwise (and on the server's render).

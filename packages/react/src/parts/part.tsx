@@ -101,6 +101,13 @@ export function renderPart(
   return createElement(tag, { ...props, ref }, (children as ReactNode) ?? fallback);
 }
 
+/** The data attributes of a part core has no prop getter for. */
+export const partAttributes = (part: string, step: CloudConnectStep) => ({
+  'data-scope': 'cloud-connect',
+  'data-part': part,
+  'data-state': step,
+});
+
 /** What a part reads: the view API (current snapshot) and the shared context. */
 export interface PartState {
   api: CloudConnectApi;

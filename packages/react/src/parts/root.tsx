@@ -6,7 +6,7 @@ import {
 import { useSelector } from '@xstate/react';
 import { forwardRef, useEffect, useRef } from 'react';
 import { useCloudConnectContext } from '../cloud-connect-context';
-import { composeRefs, type PartProps, renderPart, usePart } from './part';
+import { composeRefs, type PartProps, partAttributes, renderPart, usePart } from './part';
 
 /** The element around a flow: `data-state` carries the step, for CSS. */
 export const Root = forwardRef<HTMLDivElement, PartProps<'div'>>(function Root(props, ref) {
@@ -57,7 +57,7 @@ const journeys = new WeakMap<object, { first: CloudConnectStage; moved: boolean 
 export const Heading = forwardRef<HTMLHeadingElement, PartProps<'h2'>>(
   function Heading(props, ref) {
     const { actor } = useCloudConnectContext();
-    const { api } = usePart();
+    const { step } = usePart();
     const stage = useSelector(actor, selectStage);
     const own = useRef<HTMLHeadingElement>(null);
 
@@ -70,12 +70,7 @@ export const Heading = forwardRef<HTMLHeadingElement, PartProps<'h2'>>(
 
     return renderPart(
       'h2',
-      {
-        'data-scope': 'cloud-connect',
-        'data-part': 'heading',
-        'data-state': api.step,
-        tabIndex: -1,
-      },
+      { ...partAttributes('heading', step), tabIndex: -1 },
       props,
       composeRefs(own, ref),
     );
