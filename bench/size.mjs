@@ -74,3 +74,6 @@ if (over) {
   console.error('A part of the core package is over its size budget.');
   process.exit(1);
 }
+
+// The React package's parts (react entry, partner bundle): bench/react-size.mjs.
+await import('./react-size.mjs');

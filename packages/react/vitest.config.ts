@@ -12,6 +12,8 @@ const browser = () => ({
   headless: true,
   provider: playwright({
     launchOptions: {
+      // Playwright turns the popup blocker off; the popup fallback is tested against the real one.
+      ignoreDefaultArgs: ['--disable-popup-blocking'],
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
         '--no-sandbox',
@@ -38,7 +40,18 @@ export default defineConfig({
   resolve: { conditions: ['@porter/source', ...defaultClientConditions] },
   ssr: { resolve: { conditions: ['@porter/source', ...defaultServerConditions] } },
   optimizeDeps: {
-    include: ['react', 'react-dom', 'react-dom/client', 'react/jsx-dev-runtime', '@xstate/react'],
+    // Everything the tests import, found up front: a discovery mid-run reloads the test page.
+    include: [
+      'react',
+      'react-dom',
+      'react-dom/client',
+      'react-dom/server',
+      'react/jsx-dev-runtime',
+      '@xstate/react',
+      '@testing-library/react',
+      'axe-core',
+      'xstate',
+    ],
   },
   test: {
     projects: [
@@ -47,6 +60,7 @@ export default defineConfig({
         test: {
           name: 'react-19',
           include: ['test/**/*.test.tsx'],
+          exclude: ['test/**/*.ssr.test.tsx'],
           setupFiles,
           browser: browser(),
           provide: { reactMajor: '19' },
@@ -68,9 +82,20 @@ export default defineConfig({
         test: {
           name: 'react-18',
           include: ['test/**/*.test.tsx'],
+          exclude: ['test/**/*.ssr.test.tsx'],
           setupFiles,
           browser: browser(),
           provide: { reactMajor: '18' },
+        },
+      },
+      {
+        // bench/: render counts while typing (a budget, not a timing).
+        extends: true,
+        test: {
+          name: 'render-counts',
+          include: ['../../bench/react-render-counts.test.tsx'],
+          setupFiles,
+          browser: browser(),
         },
       },
       {

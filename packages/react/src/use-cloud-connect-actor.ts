@@ -2,6 +2,7 @@ import {
   type CloudConnectActor,
   type CloudConnectEmitted,
   CloudConnectError,
+  type CloudConnectInput,
   type CloudConnectState,
   type CloudConnectTiming,
   type ConnectBackend,
@@ -73,13 +74,9 @@ function createFlow(
   options: UseCloudConnectOptions,
   from: { snapshot?: unknown; restoreLater?: boolean } = {},
 ): Flow {
-  const { backend, persist } = options;
-  const input = {
-    ...(options.accountId !== undefined && { accountId: options.accountId }),
-    ...(options.connection !== undefined && { connection: options.connection }),
-    ...(options.region !== undefined && { region: options.region }),
-    ...(options.timing !== undefined && { timing: options.timing }),
-  };
+  const { backend, persist, accountId, connection, region, timing } = options;
+  // The machine reads a missing key and an undefined one alike.
+  const input = { accountId, connection, region, timing } as CloudConnectInput;
   const snapshot =
     from.snapshot ?? (persist && !from.restoreLater ? readPersistedSnapshot(persist) : undefined);
   if (snapshot !== undefined) {

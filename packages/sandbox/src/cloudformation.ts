@@ -3,6 +3,7 @@ import type { CloudState, OnFailure, Stack } from './cloud-state';
 import type { CallerIdentity } from './identities';
 import {
   AwsError,
+  checkParam,
   notImplemented,
   type QueryParams,
   readList,
@@ -12,6 +13,7 @@ import {
 } from './query-protocol';
 import type { SandboxScenario, SandboxTiming } from './scenarios';
 import { type CloudFormationTemplate, parseTemplate } from './template-evaluator';
+import { MAX_TEMPLATE_BODY_LENGTH } from './template-format';
 
 /** The XML namespace of CloudFormation responses. */
 export const CLOUDFORMATION_XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
@@ -88,7 +90,10 @@ function templateOf(
   if (body !== undefined && url !== undefined) {
     throw new AwsError('ValidationError', 'Specify either TemplateBody or TemplateURL, not both.');
   }
-  if (body !== undefined) return parseTemplate(body);
+  if (body !== undefined) {
+    checkParam('TemplateBody', body, { min: 1, max: MAX_TEMPLATE_BODY_LENGTH }, { echo: false });
+    return parseTemplate(body);
+  }
   if (url === undefined) {
     throw new AwsError(
       'ValidationError',

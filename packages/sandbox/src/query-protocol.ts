@@ -97,21 +97,24 @@ export function checkParam(
   name: string,
   value: string,
   constraints: { min?: number; max?: number; pattern?: RegExp },
+  options: { echo?: boolean } = {},
 ): void {
   const member = lowerFirst(name);
+  // A template body is not echoed back: 51 KB of it in an error helps nobody.
+  const shown = options.echo === false ? '' : `'${value}' `;
   if (constraints.min !== undefined && value.length < constraints.min) {
     throw validationError(
-      `Value '${value}' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${constraints.min}`,
+      `Value ${shown}at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${constraints.min}`,
     );
   }
   if (constraints.max !== undefined && value.length > constraints.max) {
     throw validationError(
-      `Value '${value}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${constraints.max}`,
+      `Value ${shown}at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${constraints.max}`,
     );
   }
   if (constraints.pattern && !constraints.pattern.test(value)) {
     throw validationError(
-      `Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${constraints.pattern.source.replace(/^\^|\$$/g, '')}`,
+      `Value ${shown}at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${constraints.pattern.source.replace(/^\^|\$$/g, '')}`,
     );
   }
 }

@@ -242,9 +242,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       // A failure to write (a header Node refuses) is answered like a failure to route.
       route(req, Buffer.concat(chunks))
-        .then((response) =>
-          writeResponse(res, req.method === 'HEAD' ? { ...response, body: '' } : response),
-        )
+        .then((response) => writeResponse(res, response, { head: req.method === 'HEAD' }))
         .catch((error: unknown) => {
           console.error('[cloud-connect-sandbox] unexpected error', error);
           writeResponse(res, htmlResponse(500, plainPage('Internal error', 'The sandbox failed.')));

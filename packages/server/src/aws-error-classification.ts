@@ -18,6 +18,8 @@ export type AwsErrorKind =
 export interface AwsErrorDetails {
   kind: AwsErrorKind;
   name: string;
+  /** The system error code of a failed connection (`ECONNREFUSED`, `ENOTFOUND`, ...). */
+  code?: string;
   requestId?: string;
 }
 
@@ -88,8 +90,12 @@ export function classifyAwsError(error: unknown, signal?: AbortSignal): AwsError
   const requestId = typeof metadata.requestId === 'string' ? metadata.requestId : undefined;
   const status = typeof metadata.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
   const retryable = isRecord(record.$retryable) ? record.$retryable : undefined;
-  const details = (kind: AwsErrorKind): AwsErrorDetails =>
-    requestId === undefined ? { kind, name } : { kind, name, requestId };
+  const details = (kind: AwsErrorKind): AwsErrorDetails => ({
+    kind,
+    name,
+    ...(code === undefined ? {} : { code }),
+    ...(requestId === undefined ? {} : { requestId }),
+  });
 
   if (signal?.aborted || name === 'AbortError') return details('aborted');
   if (DENIED.has(name)) return details('denied');

@@ -5,7 +5,6 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import {
-  type CallOptions,
   type ConnectionCheck,
   DEFAULT_ROLE_NAME,
   DEFAULT_STACK_NAME,
@@ -25,7 +24,7 @@ import {
   requirePartition,
   requireUrl,
 } from './config-validation';
-import type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+import type { ConnectionVerifier, RoleTarget, VerifierCallOptions } from './connection-verifier';
 import { type Logger, silentLogger } from './logger';
 import { randomBytes, toHex } from './random-bytes';
 import { UpstreamError } from './upstream-error';
@@ -108,7 +107,6 @@ type AssumeOutcome =
 export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifier {
   const partition = validateVerifierOptions(options);
   const partitionOf = (region: string) => options.partition ?? targetPartition(region);
-  const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const currentVersion = options.templateVersion ?? TEMPLATE_VERSION;
   const stsClients = new Map<string, STSClient>();
@@ -117,6 +115,11 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
   const destroysClients =
     !options.clients?.cloudFormation &&
     !(typeof sharedHandler === 'object' && sharedHandler !== null && 'handle' in sharedHandler);
+
+  // Where calls go, for log lines: the configured endpoint or AWS's own.
+  function endpointOf(region: string): string {
+    return describeEndpoint(options.clientConfig?.endpoint, region);
+  }
 
   function withDefaults(target: RoleTarget): RoleTarget {
     return {
@@ -148,11 +151,21 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
     return new CloudFormationClient({ ...options.clientConfig, region, credentials });
   }
 
+  // What one check carries to every AWS call it makes.
+  interface Call {
+    signal: AbortSignal | undefined;
+    log: Logger;
+  }
+
+  function callOf(opts: VerifierCallOptions | undefined): Call {
+    return { signal: opts?.signal, log: options.logger ?? opts?.logger ?? silentLogger };
+  }
+
   async function assume(
     target: RoleTarget,
     arn: string,
     externalId: string | undefined,
-    signal: AbortSignal | undefined,
+    { signal, log }: Call,
   ): Promise<AssumeOutcome> {
     try {
       const output = await stsFor(target.region).send(
@@ -183,12 +196,10 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       const details = classifyAwsError(error, signal);
       if (details.kind === 'aborted') throw abortReason(signal, error);
       if (details.kind === 'unexpected') throw upstream('AssumeRole', details, error);
-      logger.debug?.('AssumeRole refused', {
+      reportRefusal(log, details, {
         roleArn: arn,
         withExternalId: externalId !== undefined,
-        errorName: details.name,
-        kind: details.kind,
-        requestId: details.requestId,
+        endpoint: endpointOf(target.region),
       });
       return { ok: false, error: details };
     }
@@ -197,7 +208,7 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
   async function describeStack(
     target: RoleTarget,
     credentials: AssumedCredentials,
-    signal: AbortSignal | undefined,
+    { signal, log }: Call,
   ): Promise<{ stackStatus?: string; templateVersion?: string }> {
     const client = cloudFormationFor(target.region, credentials);
     try {
@@ -215,9 +226,11 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       const details = classifyAwsError(error, signal);
       if (details.kind === 'aborted') throw abortReason(signal, error);
       // The role is proven either way; the stack is information, so its absence is not a verdict.
-      logger.warn?.('DescribeStacks failed; reporting the check without stack details', {
+      log.warn?.('DescribeStacks failed; reporting the check without stack details', {
         stackName: target.stackName,
+        endpoint: endpointOf(target.region),
         errorName: details.name,
+        errorCode: details.code,
         requestId: details.requestId,
       });
       return {};
@@ -266,32 +279,47 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
     return failedFromAssume(target, error) ?? pendingFromAssume(error);
   }
 
+  /**
+   * The confused-deputy check AWS asks vendors to make: the role must refuse us without an
+   * ExternalId and with a wrong one. Otherwise the verdict is `EXTERNAL_ID_NOT_ENFORCED`, or
+   * whatever kept a probe from an answer (throttling, the network, broken vendor credentials).
+   */
+  async function proveExternalIdEnforced(
+    target: RoleTarget,
+    arn: string,
+    call: Call,
+  ): Promise<'enforced' | ConnectionCheck> {
+    const [withoutId, withWrongId] = await Promise.all([
+      assume(target, arn, undefined, call),
+      assume(target, arn, wrongExternalId(target.externalId), call),
+    ]);
+    for (const probe of [withoutId, withWrongId]) {
+      if (probe.ok) {
+        call.log.warn?.('The role can be assumed without its ExternalId', { roleArn: arn });
+        return {
+          status: 'failed',
+          code: 'EXTERNAL_ID_NOT_ENFORCED',
+          message: messageFor('error.EXTERNAL_ID_NOT_ENFORCED', undefined, options.messages),
+        };
+      }
+      if (probe.error.kind !== 'denied') return outcomeOf(target, probe.error);
+    }
+    return 'enforced';
+  }
+
   return {
     partition,
-    async checkConnection(given: RoleTarget, opts?: CallOptions): Promise<ConnectionCheck> {
+    async checkConnection(given: RoleTarget, opts?: VerifierCallOptions): Promise<ConnectionCheck> {
       const target = withDefaults(given);
-      const signal = opts?.signal;
+      const call = callOf(opts);
       const arn = roleArnOf(partitionOf(target.region), target);
-      const assumed = await assume(target, arn, target.externalId, signal);
+      const assumed = await assume(target, arn, target.externalId, call);
       if (!assumed.ok) return outcomeOf(target, assumed.error);
 
-      const [withoutId, withWrongId] = await Promise.all([
-        assume(target, arn, undefined, signal),
-        assume(target, arn, wrongExternalId(target.externalId), signal),
-      ]);
-      for (const probe of [withoutId, withWrongId]) {
-        if (probe.ok) {
-          logger.warn?.('The role can be assumed without its ExternalId', { roleArn: arn });
-          return {
-            status: 'failed',
-            code: 'EXTERNAL_ID_NOT_ENFORCED',
-            message: messageFor('error.EXTERNAL_ID_NOT_ENFORCED', undefined, options.messages),
-          };
-        }
-        if (probe.error.kind !== 'denied') return outcomeOf(target, probe.error);
-      }
+      const enforcement = await proveExternalIdEnforced(target, arn, call);
+      if (enforcement !== 'enforced') return enforcement;
 
-      const stack = await describeStack(target, assumed.credentials, signal);
+      const stack = await describeStack(target, assumed.credentials, call);
       const warnings: string[] = [];
       if (stack.templateVersion && compareVersions(stack.templateVersion, currentVersion) < 0) {
         warnings.push(
@@ -311,13 +339,19 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       };
     },
 
-    async checkRevocation(given: RoleTarget, opts?: CallOptions): Promise<RevocationCheck> {
+    async checkRevocation(given: RoleTarget, opts?: VerifierCallOptions): Promise<RevocationCheck> {
       const target = withDefaults(given);
-      const signal = opts?.signal;
+      const call = callOf(opts);
       const arn = roleArnOf(partitionOf(target.region), target);
-      const assumed = await assume(target, arn, target.externalId, signal);
+      const assumed = await assume(target, arn, target.externalId, call);
       if (assumed.ok) {
-        const stack = await describeStack(target, assumed.credentials, signal);
+        // A role that lets anyone in without this ExternalId may be another tenant's: say so,
+        // and reveal nothing about its stack (the confused-deputy check, as for connections).
+        const enforcement = await proveExternalIdEnforced(target, arn, call);
+        if (enforcement !== 'enforced') {
+          return enforcement.status === 'failed' ? enforcement : { status: 'pending' };
+        }
+        const stack = await describeStack(target, assumed.credentials, call);
         return stack.stackStatus
           ? { status: 'pending', stackStatus: stack.stackStatus }
           : { status: 'pending' };
@@ -329,6 +363,60 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       return { status: 'pending' };
     },
   };
+}
+
+/**
+ * Logs a refused AssumeRole at the level a developer needs: broken vendor credentials and an
+ * unreachable endpoint are theirs to fix; a denial is the normal "not yet" of polling.
+ */
+function reportRefusal(
+  log: Logger,
+  details: AwsErrorDetails,
+  context: { roleArn: string; withExternalId: boolean; endpoint: string },
+): void {
+  const fields = {
+    ...context,
+    errorName: details.name,
+    errorCode: details.code,
+    kind: details.kind,
+    requestId: details.requestId,
+  };
+  const cause = details.code ?? details.name;
+  switch (details.kind) {
+    case 'vendor-credentials':
+      log.error?.(
+        `AWS STS at ${context.endpoint} refused the vendor's own credentials (${cause}): fix ` +
+          'clientConfig.credentials (or the default credential chain), and check that ' +
+          'clientConfig.endpoint points where those credentials belong.',
+        fields,
+      );
+      return;
+    case 'network':
+      log.warn?.(
+        `Could not reach AWS STS at ${context.endpoint} (${cause}): check clientConfig.endpoint ` +
+          'and the network. The check stays pending.',
+        fields,
+      );
+      return;
+    case 'region-disabled':
+      log.warn?.(`STS is not activated in this region for the account (${cause}).`, fields);
+      return;
+    case 'throttled':
+      log.info?.(`AWS STS at ${context.endpoint} throttled AssumeRole (${cause}).`, fields);
+      return;
+    default:
+      log.debug?.('AssumeRole refused', fields);
+  }
+}
+
+/** The configured endpoint as text (never a provider's secrets: providers are not called). */
+function describeEndpoint(endpoint: AwsClientConfig['endpoint'], region: string): string {
+  if (endpoint === undefined) return `the default AWS endpoint for ${region}`;
+  if (typeof endpoint === 'string') return endpoint;
+  if (typeof endpoint === 'function') return 'the endpoint provider in clientConfig.endpoint';
+  if ('url' in endpoint) return endpoint.url.href;
+  const port = endpoint.port === undefined ? '' : `:${endpoint.port}`;
+  return `${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}`;
 }
 
 /**

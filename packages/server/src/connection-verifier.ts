@@ -4,6 +4,7 @@ import type {
   Partition,
   RevocationCheck,
 } from '@porter/cloud-connect';
+import type { Logger } from './logger';
 
 /** The role a check is about: the customer's account, the session's ExternalId and where the stack lives. */
 export interface RoleTarget {
@@ -12,6 +13,16 @@ export interface RoleTarget {
   region: string;
   roleName: string;
   stackName: string;
+}
+
+/** Per-call options of a {@link ConnectionVerifier}. */
+export interface VerifierCallOptions extends CallOptions {
+  /**
+   * Where this check reports what a developer must act on (broken vendor credentials, an
+   * unreachable endpoint). The handler passes its own `logger`, so it is configured once; a
+   * verifier created with its own `logger` uses that one instead.
+   */
+  logger?: Logger;
 }
 
 /**
@@ -25,6 +36,6 @@ export interface ConnectionVerifier {
    * `createCloudConnectHandler` refuses a `config.region` of another partition at start-up.
    */
   readonly partition?: Partition;
-  checkConnection(target: RoleTarget, opts?: CallOptions): Promise<ConnectionCheck>;
-  checkRevocation(target: RoleTarget, opts?: CallOptions): Promise<RevocationCheck>;
+  checkConnection(target: RoleTarget, opts?: VerifierCallOptions): Promise<ConnectionCheck>;
+  checkRevocation(target: RoleTarget, opts?: VerifierCallOptions): Promise<RevocationCheck>;
 }

@@ -19,7 +19,7 @@ import { generateExternalId } from './external-id';
 import { validateHandlerOptions } from './handler-options';
 import { type Logger, silentLogger } from './logger';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit';
-import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
+import { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
 import { toConnection, toConnectSession } from './session-view';
 import { createSingleFlight } from './single-flight';
 import type { ConnectionStore, SessionRecord } from './stores/connection-store';
@@ -190,7 +190,7 @@ export function createCloudConnectHandler(
   // Runs once per shared check, so the store sees one update however many tabs asked.
   async function verifyAndRecord(record: SessionRecord, signal: AbortSignal) {
     const { tenantId, sessionId } = record;
-    const result = await verifier.checkConnection(targetOf(record), { signal });
+    const result = await verifier.checkConnection(targetOf(record), { signal, logger });
     if (result.status === 'connected') {
       await store.updateStatus(tenantId, sessionId, {
         status: 'connected',
@@ -239,10 +239,22 @@ export function createCloudConnectHandler(
     const check = await revocationChecks.run(
       `${tenantId}\u0000${record.sessionId}`,
       async (signal) => {
-        const result = await verifier.checkRevocation(targetOf(record), { signal });
-        if (result.status === 'revoked') {
+        const result = await verifier.checkRevocation(targetOf(record), { signal, logger });
+        // Only a verified connection can be revoked: a session never connected stays as it is.
+        const current = await store.findBySession(tenantId, record.sessionId);
+        if (current?.status === 'connected' && result.status === 'revoked') {
           await store.updateStatus(tenantId, record.sessionId, {
             status: 'revoked',
+            updatedAt: iso(),
+          });
+        } else if (
+          current?.status === 'connected' &&
+          result.status === 'failed' &&
+          result.code === 'EXTERNAL_ID_NOT_ENFORCED'
+        ) {
+          // As for checks: a role that no longer insists on its ExternalId is not a connection.
+          await store.updateStatus(tenantId, record.sessionId, {
+            status: 'pending',
             updatedAt: iso(),
           });
         }
@@ -329,6 +341,14 @@ export function createCloudConnectHandler(
       if (request.signal.aborted) {
         // The client went away mid-check; nobody reads this answer.
         logger.debug?.('Request aborted by the client');
+        return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
+      }
+      if (error instanceof BodyAlreadyReadError) {
+        // The host's wiring, not the client: the message says what to change.
+        logger.error?.(error.message, {
+          errorName: error.name,
+          path: new URL(request.url).pathname,
+        });
         return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
       }
       if (error instanceof UpstreamError) {

@@ -15,7 +15,11 @@ export {
   THROTTLED_RETRY_AFTER_MS,
 } from './aws-verifier';
 export { CloudConnectConfigError } from './config-validation';
-export type { ConnectionVerifier, RoleTarget } from './connection-verifier';
+export type {
+  ConnectionVerifier,
+  RoleTarget,
+  VerifierCallOptions,
+} from './connection-verifier';
 export { EXTERNAL_ID_PATTERN, generateExternalId, isExternalId } from './external-id';
 export {
   type CloudConnectHandler,
@@ -31,7 +35,7 @@ export {
   type RateLimiter,
   type RateLimitOptions,
 } from './rate-limit';
-export { DEFAULT_MAX_BODY_BYTES } from './request-body';
+export { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES } from './request-body';
 export type {
   ConnectionStore,
   SessionRecord,

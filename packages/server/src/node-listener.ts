@@ -1,19 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CloudConnectHandler } from './handler';
-import { concatBytes, DEFAULT_MAX_BODY_BYTES } from './request-body';
+import { BodyAlreadyReadError, concatBytes, DEFAULT_MAX_BODY_BYTES } from './request-body';
 import { errorResponse } from './wire-errors';
 import { type WireMessageOverrides, wireMessage } from './wire-messages';
 
 // Methods the Fetch API's Request refuses to carry (Node's parser hands them over in upper case).
 const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
+/** How long a request body may take to arrive, unless configured otherwise: 30 s. */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+
 /** Options of {@link toNodeListener}. */
 export interface NodeListenerOptions {
   /** Bodies longer than this are refused with 413 while streaming in. @default 16384 */
   maxBodyBytes?: number;
+  /**
+   * A body still incomplete this long after the headers is answered 408 `REQUEST_TIMEOUT` and
+   * its connection closed, so a stalled or trickling client holds nothing open. @default 30000
+   */
+  bodyTimeoutMs?: number;
   /** Used to build the request URL when the request has no usable Host header. @default 'localhost' */
   fallbackHost?: string;
-  /** Replacements for the 413 answer's message. */
+  /** Replacements for the 405, 408 and 413 answers' messages. */
   wireMessages?: WireMessageOverrides;
 }
 
@@ -22,8 +30,10 @@ export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Adapts a Fetch-API handler to Node's `http.createServer`. The body is read with the same cap
- * as the handler (the socket is not drained past it), and a client that disconnects aborts the
- * request's signal, so a check nobody waits for is cancelled.
+ * as the handler (the socket is not drained past it) and within `bodyTimeoutMs`, and a client
+ * that disconnects aborts the request's signal, so a check nobody waits for is cancelled.
+ * Mount it before any body parser: a body already read (`express.json()` ran first) cannot be
+ * read again, so such a request is answered 500 and the handler's logger says so.
  *
  * @example
  * http.createServer(toNodeListener(handler)).listen(3000);
@@ -33,6 +43,7 @@ export function toNodeListener(
   options: NodeListenerOptions = {},
 ): NodeListener {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const timeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   return (req, res) => {
     void respond(req, res).catch(() => {
       // Writing failed (the socket is gone): nothing is left to tell anyone.
@@ -61,7 +72,22 @@ export function toNodeListener(
     }
 
     const hasBody = method !== 'GET' && method !== 'HEAD';
-    const body = hasBody ? await readBody(req, limit) : new Uint8Array(0);
+    const body = !hasBody
+      ? new Uint8Array(0)
+      : alreadyRead(req)
+        ? bodyAlreadyRead(req)
+        : await readBody(req, limit, timeoutMs);
+    if (body === 'timed-out') {
+      await send(
+        res,
+        errorResponse(
+          'REQUEST_TIMEOUT',
+          wireMessage('requestTimeout', { seconds: timeoutMs / 1000 }, options.wireMessages),
+          { connection: 'close' },
+        ),
+      );
+      return;
+    }
     if (body === 'too-large') {
       await send(
         res,
@@ -90,7 +116,7 @@ export function toNodeListener(
     const request = new Request(requestUrl(req, options.fallbackHost ?? 'localhost'), {
       method,
       headers,
-      ...(hasBody ? { body } : {}),
+      ...(hasBody ? { body, duplex: 'half' } : {}),
       signal: controller.signal,
     });
     await send(res, await handler(request));
@@ -98,9 +124,55 @@ export function toNodeListener(
 }
 
 function requestUrl(req: IncomingMessage, fallbackHost: string): string {
-  const path = req.url?.startsWith('/') ? req.url : '/';
+  const target = req.url ?? '/';
+  // Absolute form (`GET http://host/path`, RFC 9112 section 3.2.2): the target names the host.
+  if (ABSOLUTE_FORM.test(target)) {
+    const url = parseHttpUrl(target);
+    if (url) return url.href;
+  }
+  const path = target.startsWith('/') ? target : '/';
   // Appended to an origin, not resolved against one: resolving would read `//x/...` as host x.
   return `${originOf(req.headers.host) ?? originOf(fallbackHost) ?? 'http://localhost'}${path}`;
+}
+
+const ABSOLUTE_FORM = /^https?:\/\//i;
+
+function parseHttpUrl(target: string): URL | undefined {
+  try {
+    const url = new URL(target);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether something read the body before us: its stream has ended although it declares a body.
+ * Express's `express.json()` reads the stream to its end and sets `req.body`; a parser that did
+ * not match the content type sets `req.body` but leaves the stream alone, which is still readable.
+ */
+function alreadyRead(req: IncomingMessage): boolean {
+  if (!req.readableEnded) return false;
+  const declared = req.headers['content-length'];
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  return chunked || (declared !== undefined && declared !== '0');
+}
+
+// A body whose reading fails with the cause, so the handler's logger reports it (it has the logger).
+function bodyAlreadyRead(req: IncomingMessage): ReadableStream<Uint8Array> {
+  const parsed = (req as IncomingMessage & { body?: unknown }).body !== undefined;
+  const error = new BodyAlreadyReadError(
+    `The request body was already read before Cloud Connect's toNodeListener got the request ` +
+      `(the stream had ended${parsed ? ' and req.body was set' : ''}): a body parser such as ` +
+      `express.json() runs before it. Mount toNodeListener(handler) before any body parser ` +
+      `(app.use('/api/cloud-connect', toNodeListener(handler)) above app.use(express.json())), ` +
+      `or exclude its path from the parser.`,
+  );
+  return new ReadableStream({
+    start(controller) {
+      controller.error(error);
+    },
+  });
 }
 
 // A Host header that is not a host yields nothing, so the fallback is used.
@@ -113,10 +185,9 @@ function originOf(host: string | undefined): string | undefined {
   }
 }
 
-function readBody(
-  req: IncomingMessage,
-  limit: number,
-): Promise<Uint8Array<ArrayBuffer> | 'too-large' | 'failed'> {
+type BodyRead = Uint8Array<ArrayBuffer> | 'too-large' | 'timed-out' | 'failed';
+
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<BodyRead> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
@@ -127,9 +198,15 @@ function readBody(
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
-    const finish = (result: Uint8Array<ArrayBuffer> | 'too-large' | 'failed') => {
+    const timer = setTimeout(() => {
+      // Stop reading: the answer closes the connection, and with it whatever is still coming.
+      req.pause();
+      finish('timed-out');
+    }, timeoutMs);
+    const finish = (result: BodyRead) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       resolve(result);
     };
     req.on('data', (chunk: Buffer) => {

@@ -1,2 +1,7 @@
 // `@porter/cloud-connect-server/node`: what only Node (and Express) needs.
-export { type NodeListener, type NodeListenerOptions, toNodeListener } from './node-listener';
+export {
+  DEFAULT_BODY_TIMEOUT_MS,
+  type NodeListener,
+  type NodeListenerOptions,
+  toNodeListener,
+} from './node-listener';

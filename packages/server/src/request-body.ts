@@ -4,6 +4,21 @@ import { type WireMessageOverrides, wireMessage } from './wire-messages';
 /** The largest request body the handler reads, unless configured otherwise: 16 KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * The body was consumed before the handler got the request: a body parser (Express's
+ * `express.json()`) or a middleware that called `request.json()` ran first. Nothing is left to
+ * read, so the handler answers 500 and logs this error's message, which says how to fix it.
+ */
+export class BodyAlreadyReadError extends Error {
+  override readonly name = 'BodyAlreadyReadError';
+}
+
+/** The log line for a body a Fetch-API middleware read first. */
+const FETCH_BODY_ALREADY_READ =
+  'The request body was already read before the Cloud Connect handler got the request ' +
+  '(a middleware called request.json(), text() or formData()). Give the handler the request ' +
+  'unread: route Cloud Connect paths before that middleware, or pass it request.clone().';
+
 /** A JSON object from the body (`{}` for an empty body), or the error answer to send. */
 export type BodyResult =
   | { ok: true; value: Readonly<Record<string, unknown>> }
@@ -14,7 +29,7 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 /**
  * Reads a request body as a JSON object, never more than `limit` bytes of it: the stream is
  * cancelled as soon as it goes over, so an endless body costs nothing. An empty body is `{}`.
- * Never throws.
+ * Throws only {@link BodyAlreadyReadError}: that is the host's wiring, not the client's input.
  */
 export async function readJsonObject(
   request: Request,
@@ -31,12 +46,14 @@ export async function readJsonObject(
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) return tooLarge();
 
+  if (request.bodyUsed) throw new BodyAlreadyReadError(FETCH_BODY_ALREADY_READ);
   let bytes: Uint8Array;
   try {
     const read = await readCapped(request.body, limit);
     if (read === 'too-large') return tooLarge();
     bytes = read;
-  } catch {
+  } catch (error) {
+    if (error instanceof BodyAlreadyReadError) throw error;
     // The client went away or sent a broken stream: answer as to malformed input.
     return badRequest('invalidJson', messages);
   }

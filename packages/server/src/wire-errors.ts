@@ -9,11 +9,13 @@ export const WIRE_ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  REQUEST_TIMEOUT: 408,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM: 502,
-  // Every code but INTERNAL is named in core's wire types; its client reads unknown codes as NETWORK.
-} as const satisfies Partial<Record<ClientWireErrorCode | 'INTERNAL', number>>;
+  // Every code but INTERNAL and REQUEST_TIMEOUT (from the Node listener) is named in core's wire
+  // types; its client reads unknown codes as NETWORK, which is retryable: right for both.
+} as const satisfies Partial<Record<ClientWireErrorCode | 'INTERNAL' | 'REQUEST_TIMEOUT', number>>;
 
 /** A code in an error body: `{ error: { code, message } }`. */
 export type WireErrorCode = keyof typeof WIRE_ERROR_STATUS;

@@ -11,6 +11,7 @@ export const defaultWireMessages = {
   connectionNotFound: 'There is no connection to AWS account {accountId}.',
   methodNotAllowed: 'This address does not accept {method}. Use {allowed}.',
   payloadTooLarge: 'The request body is larger than the limit of {limit} bytes.',
+  requestTimeout: 'The request body did not arrive within {seconds} seconds.',
   unsupportedMediaType: 'Send the request body as JSON (Content-Type: application/json).',
   upstream: 'AWS gave an answer we could not interpret. Try again in a moment.',
   internal: 'Something went wrong on our side. Try again in a moment.',

@@ -1,4 +1,4 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -269,6 +269,19 @@ describe('checkRevocation', () => {
       status: 'failed',
       code: 'VENDOR_CREDENTIALS',
     });
+  });
+
+  it('fails with EXTERNAL_ID_NOT_ENFORCED, and reads no stack, when the role also lets us in without the ExternalId', async () => {
+    aws = fakeAws({ role: 'no-external-id', stack: { StackStatus: 'CREATE_COMPLETE' } });
+    const check = await verifier().checkRevocation(TARGET);
+    expect(check).toMatchObject({ status: 'failed', code: 'EXTERNAL_ID_NOT_ENFORCED' });
+    expect(check).not.toHaveProperty('stackStatus');
+    expect(aws.cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+    expect(aws.assumeRoleInputs().map((input) => input.ExternalId)).toEqual([
+      TARGET.externalId,
+      undefined,
+      expect.stringMatching(/^cc-probe-/),
+    ]);
   });
 
   it('stays pending when throttled or offline', async () => {

@@ -1,20 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsVerifier } from '../src/aws-verifier';
 import { createCloudConnectHandler } from '../src/handler';
-import type { LogFields, Logger } from '../src/logger';
 import { createMemoryStore } from '../src/stores/memory-store';
 import { ASSUMED, type FakeAws, fakeAws } from './support/aws-fakes';
+import { fakeHttpAws, queryErrorXml } from './support/fake-http-aws';
+import { recordingLogger } from './support/recording-logger';
 
 let aws: FakeAws | undefined;
 afterEach(() => aws?.restore());
 
-/** Every log line, at every level, as one string each. */
-function recordingLogger(lines: string[]): Logger {
-  const write = (level: string) => (message: string, fields?: LogFields) =>
-    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
-}
-
+const VENDOR = {
+  accessKeyId: 'AKIAVENDORFAKE000001',
+  secretAccessKey: 'vendor/secret/never+logged',
+};
 const SECRETS = [ASSUMED.AccessKeyId, ASSUMED.SecretAccessKey, ASSUMED.SessionToken];
 
 describe('temporary credentials', () => {
@@ -27,7 +25,8 @@ describe('temporary credentials', () => {
     const lines: string[] = [];
     const logger = recordingLogger(lines);
     const handler = createCloudConnectHandler({
-      verifier: createAwsVerifier({ region: 'us-east-1', logger }),
+      // The handler's logger reaches the verifier: given once, it sees the verifier's lines too.
+      verifier: createAwsVerifier({ region: 'us-east-1' }),
       store: createMemoryStore(),
       authenticate: async () => ({ tenantId: 'tenant-a' }),
       listBlockers: async () => [],
@@ -67,6 +66,58 @@ describe('temporary credentials', () => {
     expect(aws.assumeRoleInputs().length).toBeGreaterThan(0);
     for (const text of [...bodies, ...lines]) {
       for (const secret of SECRETS) expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe('vendor credentials', () => {
+  it.each([
+    ['refused by AWS', { status: 403, body: queryErrorXml('InvalidClientTokenId') }],
+    ['expired', { status: 403, body: queryErrorXml('ExpiredToken') }],
+  ])('never appear in a response body or a log line when they are %s', async (_label, answer) => {
+    const lines: string[] = [];
+    const http = fakeHttpAws(() => answer);
+    const handler = createCloudConnectHandler({
+      verifier: createAwsVerifier({
+        region: 'us-east-1',
+        clientConfig: {
+          endpoint: 'http://127.0.0.1:4566',
+          credentials: VENDOR,
+          requestHandler: http.handler,
+          maxAttempts: 1,
+        },
+      }),
+      store: createMemoryStore(),
+      authenticate: async () => ({ tenantId: 'tenant-a' }),
+      listBlockers: async () => [],
+      logger: recordingLogger(lines),
+      config: {
+        region: 'us-east-1',
+        templateUrl: 'https://porter-templates.s3.us-east-1.amazonaws.com/porter-role.json',
+        trustedPrincipalArn: 'arn:aws:iam::111122223333:root',
+      },
+    });
+    const post = async (path: string, body: unknown) =>
+      (
+        await handler(
+          new Request(`https://app.example.com${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }),
+        )
+      ).text();
+    const created = await post('/sessions', { accountId: '012345678901' });
+    const { session } = JSON.parse(created) as { session: { sessionId: string } };
+    const bodies = [
+      created,
+      await post(`/sessions/${session.sessionId}/check`, {}),
+      await post('/revocation/check', { accountId: '012345678901' }),
+    ];
+    expect(bodies[1]).toContain('VENDOR_CREDENTIALS');
+    expect(lines.some((line) => line.startsWith('error '))).toBe(true);
+    for (const text of [...bodies, ...lines]) {
+      expect(text).not.toContain(VENDOR.secretAccessKey);
     }
   });
 });

@@ -360,6 +360,33 @@ describe('POST /revocation/check', () => {
     expect((await h.json('GET', '/connection', { tenant: 'tenant-a' })).body.connection).toBeNull();
   });
 
+  it('never marks a session that was never connected as revoked', async () => {
+    const h = harness();
+    const session = await createSession(h);
+    h.verifier.nextRevocation = async () => ({ status: 'revoked' });
+    const { body } = await h.json('POST', '/revocation/check', {
+      tenant: 'tenant-a',
+      body: { accountId: ACCOUNT },
+    });
+    expect(body.check).toEqual({ status: 'revoked' });
+    expect((await h.store.findBySession('tenant-a', session.sessionId))?.status).toBe('pending');
+  });
+
+  it('stops recording a connection whose role no longer insists on its ExternalId', async () => {
+    const h = harness();
+    const session = await createSession(h);
+    h.verifier.nextConnection = async () => CONNECTED;
+    await h.send('POST', `/sessions/${session.sessionId}/check`, { tenant: 'tenant-a' });
+    h.verifier.nextRevocation = async () => ({
+      status: 'failed',
+      code: 'EXTERNAL_ID_NOT_ENFORCED',
+      message: 'not enforced',
+    });
+    await h.send('POST', '/revocation/check', { tenant: 'tenant-a', body: { accountId: ACCOUNT } });
+    expect((await h.store.findBySession('tenant-a', session.sessionId))?.status).toBe('pending');
+    expect((await h.json('GET', '/connection', { tenant: 'tenant-a' })).body.connection).toBeNull();
+  });
+
   it('answers 404 for an account the tenant never connected', async () => {
     const h = harness();
     const { status, body } = await h.json('POST', '/revocation/check', {

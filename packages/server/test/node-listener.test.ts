@@ -1,8 +1,9 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener } from '../src/node-listener';
+import { DEFAULT_BODY_TIMEOUT_MS, type NodeListener, toNodeListener } from '../src/node-listener';
 import { harness } from './support/handler-harness';
+import { recordingLogger } from './support/recording-logger';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -169,5 +170,122 @@ describe('toNodeListener', () => {
       req.end();
     });
     expect(status).toBe(200);
+  });
+});
+
+/** What `express.json()` does before calling the next middleware: read to the end, set req.body. */
+function likeExpressJson(listener: NodeListener): NodeListener {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      (req as IncomingMessage & { body?: unknown }).body = text ? JSON.parse(text) : {};
+      listener(req, res);
+    });
+  };
+}
+
+/** Sends raw bytes and reads the raw answer until the server closes the connection. */
+function rawExchange(origin: string, bytes: string): Promise<string> {
+  const url = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(bytes));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+describe('toNodeListener: a body read before it', () => {
+  it('answers 500 at once, and logs the cause and the fix, when express.json() ran first', async () => {
+    const lines: string[] = [];
+    const h = harness({ logger: recordingLogger(lines) });
+    server = createServer(likeExpressJson(toNodeListener(h.handler)));
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+
+    const response = await fetch(`http://127.0.0.1:${port}/api/cloud-connect/sessions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer tenant-a', 'content-type': 'application/json' },
+      body: JSON.stringify({ accountId: '012345678901' }),
+    });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: { code: 'INTERNAL' } });
+    const errors = lines.filter((line) => line.startsWith('error '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('already read');
+    expect(errors[0]).toContain('req.body was set');
+    expect(errors[0]).toContain('express.json()');
+    expect(errors[0]).toMatch(/Mount toNodeListener\(handler\) before any body parser/);
+  });
+
+  it('still reads a body that a parser skipped (req.body set, stream untouched)', async () => {
+    const h = harness();
+    const listener = toNodeListener(h.handler);
+    server = createServer((req, res) => {
+      // body-parser sets req.body = {} and leaves a body of another content type unread.
+      (req as IncomingMessage & { body?: unknown }).body = {};
+      listener(req, res);
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/api/cloud-connect/sessions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer tenant-a', 'content-type': 'application/json' },
+      body: JSON.stringify({ accountId: '012345678901' }),
+    });
+    expect(response.status).toBe(201);
+  });
+
+  it('the Fetch-API handler answers 500 and says why when a middleware read the request first', async () => {
+    const lines: string[] = [];
+    const h = harness({ logger: recordingLogger(lines) });
+    const request = new Request('https://app.example.com/api/cloud-connect/sessions', {
+      method: 'POST',
+      headers: { authorization: 'Bearer tenant-a', 'content-type': 'application/json' },
+      body: JSON.stringify({ accountId: '012345678901' }),
+    });
+    await request.json();
+    const response = await h.handler(request);
+    expect(response.status).toBe(500);
+    expect(lines.filter((line) => line.startsWith('error '))).toEqual([
+      expect.stringContaining('request.clone()'),
+    ]);
+  });
+});
+
+describe('toNodeListener: request targets and slow bodies', () => {
+  it('serves an absolute-form request target (GET http://host/path, RFC 9112 3.2.2)', async () => {
+    const { origin } = await listen();
+    const answer = await rawExchange(
+      origin,
+      'GET http://app.example.com/api/cloud-connect/connection HTTP/1.1\r\n' +
+        'Host: app.example.com\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toContain('{"connection":null}');
+  });
+
+  it('answers 408 and closes the connection when a body stalls past bodyTimeoutMs', async () => {
+    const { origin } = await listen({ bodyTimeoutMs: 200 });
+    // Ten of the hundred announced bytes arrive, then nothing.
+    const answer = await rawExchange(
+      origin,
+      'POST /api/cloud-connect/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+        'Authorization: Bearer t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n' +
+        '{"account',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    expect(answer).toContain('"code":"REQUEST_TIMEOUT"');
+  });
+
+  it('waits 30 seconds by default', () => {
+    expect(DEFAULT_BODY_TIMEOUT_MS).toBe(30_000);
   });
 });

@@ -155,6 +155,23 @@ describe('against the sandbox', () => {
     expect(await connection.json()).toEqual({ connection: null });
   });
 
+  it('answers a revocation check on a role without the ExternalId condition with EXTERNAL_ID_NOT_ENFORCED, revealing no stack status', async () => {
+    const w = await world('no-external-id');
+    const { json } = await w.post<{ session: ConnectSession }>('/sessions', {
+      accountId: w.sandbox.customerAccountId,
+    });
+    await createStack(w, json.session);
+    w.clock.advance(TIMING.stackCreateMs + TIMING.propagationMs);
+    const revocation = await w.post<{ check: RevocationCheck }>('/revocation/check', {
+      accountId: w.sandbox.customerAccountId,
+    });
+    expect(revocation.json.check).toMatchObject({
+      status: 'failed',
+      code: 'EXTERNAL_ID_NOT_ENFORCED',
+    });
+    expect(revocation.json.check).not.toHaveProperty('stackStatus');
+  });
+
   it('stays pending with a retry hint while AWS throttles', async () => {
     const w = await world('throttle', 1);
     const { status, json } = await w.post<{ session: ConnectSession }>('/sessions', {

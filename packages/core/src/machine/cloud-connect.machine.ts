@@ -8,16 +8,16 @@ import type {
   RevocationCheck,
 } from '../backend';
 import { type CloudConnectErrorCode, type ErrorInfo, errorInfo, isErrorCode } from '../errors';
+import { type ActorSystemOf, dependenciesOf } from './actor-dependencies';
 import type {
   CloudConnectContext,
   CloudConnectEmitted,
   CloudConnectEvent,
   CloudConnectInput,
-  CloudConnectMachineOptions,
   CloudConnectState,
 } from './cloud-connect.types';
 import { SNAPSHOT_VERSION } from './snapshot';
-import { nextCheckDelay, resolveTiming, systemClock } from './timing';
+import { nextCheckDelay, resolveTiming } from './timing';
 
 // Codes a failed session creation reports as they are; anything else is SESSION_FAILED.
 const SESSION_CODES: readonly unknown[] = [
@@ -72,7 +72,7 @@ const accountOf = (context: CloudConnectContext) =>
 
 function initialContext(input: CloudConnectInput = {}): CloudConnectContext {
   const connection = input.connection ?? null;
-  return {
+  const context: CloudConnectContext = {
     snapshotVersion: SNAPSHOT_VERSION,
     accountId:
       connection?.accountId ?? (typeof input.accountId === 'string' ? input.accountId : ''),
@@ -96,12 +96,27 @@ function initialContext(input: CloudConnectInput = {}): CloudConnectContext {
     retryAfterMs: null,
     failedStep: null,
   };
+  // Every assign copies the context with Object.assign. In V8 a copy of an object literal this
+  // wide falls into dictionary mode (about 3x the memory, slower reads); a copy of a spread copy
+  // stays compact, and so do the copies after it.
+  return { ...context };
 }
 
-const missingBackend = () =>
-  Promise.reject(
-    new Error('No backend: create the machine with createCloudConnectMachine(backend).'),
-  );
+// The time of the actor's own clock (createCloudConnect's `clock`, else the system clock).
+const nowIn = (system: ActorSystemOf) => dependenciesOf(system).clock.now();
+
+/** An invoked actor that calls one backend method with the actor's backend and abort signal. */
+function backendCall<I, O>(
+  call: (backend: ConnectBackend, input: I, opts: { signal: AbortSignal }) => Promise<O>,
+) {
+  return fromPromise<O, I>(({ input, signal, system }) => {
+    const { backend } = dependenciesOf(system);
+    if (backend) return call(backend, input, { signal });
+    return Promise.reject(
+      new Error('No backend: create the actor with createCloudConnect({ backend }).'),
+    );
+  });
+}
 
 // Params mappers: done and error events hand their payload to parameterized guards and actions.
 const output = <T>({ event }: { event: { output: T } }): T => event.output;
@@ -117,13 +132,10 @@ const accountInput = ({ context }: WithContext) => ({ accountId: accountOf(conte
 const checkSoon = { target: 'waiting', reenter: true, actions: 'scheduleCheckSoon' } as const;
 
 /**
- * Builds the machine around a clock and a random source. The machine definition is the same
- * for every clock, so snapshots move freely between machines built here.
+ * Builds the one machine definition. Nothing in it is per actor: the backend, the clock and the
+ * random source reach each actor through its actor system (`dependenciesOf`).
  */
-function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-
+function buildCloudConnectMachine() {
   return setup({
     types: {} as {
       context: CloudConnectContext;
@@ -134,18 +146,27 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
     actors: {
       // Resolves at an epoch-ms deadline; restarted from its input after a restore.
       wait: fromPromise<void, { until: number }>(
-        ({ input, signal }) =>
+        ({ input, signal, system }) =>
           new Promise<void>((resolve) => {
+            const { clock } = dependenciesOf(system);
             const ms = input.until - clock.now();
             if (ms <= 0) return resolve();
             const handle = clock.setTimeout(resolve, ms);
             signal.addEventListener('abort', () => clock.clearTimeout(handle), { once: true });
           }),
       ),
-      createSession: fromPromise<ConnectSession, { accountId: string }>(missingBackend),
-      checkConnection: fromPromise<ConnectionCheck, { sessionId: string }>(missingBackend),
-      listBlockers: fromPromise<Blocker[], { accountId: string }>(missingBackend),
-      checkRevocation: fromPromise<RevocationCheck, { accountId: string }>(missingBackend),
+      createSession: backendCall<{ accountId: string }, ConnectSession>((backend, input, opts) =>
+        backend.createSession(input, opts),
+      ),
+      checkConnection: backendCall<{ sessionId: string }, ConnectionCheck>((backend, input, opts) =>
+        backend.checkConnection(input, opts),
+      ),
+      listBlockers: backendCall<{ accountId: string }, Blocker[]>((backend, input, opts) =>
+        backend.listBlockers(input, opts),
+      ),
+      checkRevocation: backendCall<{ accountId: string }, RevocationCheck>((backend, input, opts) =>
+        backend.checkRevocation(input, opts),
+      ),
     },
     guards: {
       hasConnection: ({ context }) => context.connection !== null,
@@ -204,8 +225,8 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         type: 'session.created' as const,
         session: context.session as ConnectSession,
       })),
-      startVerification: assign(({ context, event }) => {
-        const now = clock.now();
+      startVerification: assign(({ context, event, system }) => {
+        const now = nowIn(system);
         return {
           launchedAt: now,
           attempts: 0,
@@ -220,16 +241,16 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
           failedStep: null,
         };
       }),
-      armDeadlines: assign(({ context }) => {
-        const now = clock.now();
+      armDeadlines: assign(({ context, system }) => {
+        const now = nowIn(system);
         return {
           slowAt: context.slowAt ?? now + context.timing.slowAfterMs,
           timeoutAt: now + context.timing.timeoutMs,
         };
       }),
-      resumeVerification: assign(({ context }) => ({
-        nextCheckAt: clock.now(),
-        launchedAt: context.launchedAt ?? clock.now(),
+      resumeVerification: assign(({ context, system }) => ({
+        nextCheckAt: nowIn(system),
+        launchedAt: context.launchedAt ?? nowIn(system),
         error: null,
         failedStep: null,
       })),
@@ -239,16 +260,16 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         enqueue.emit({ type: 'stack.launched', sessionId, popupBlocked });
         if (popupBlocked) enqueue.emit({ type: 'popup.blocked', sessionId });
       }),
-      scheduleCheckSoon: assign(({ context }) => {
-        const now = clock.now();
+      scheduleCheckSoon: assign(({ context, system }) => {
+        const now = nowIn(system);
         const gapEnd =
           context.lastCheckAt === null ? now : context.lastCheckAt + context.timing.minGapMs;
         const due = Math.max(now, gapEnd);
         return { nextCheckAt: Math.min(context.nextCheckAt ?? due, due) };
       }),
-      countAttempt: assign(({ context }) => ({
+      countAttempt: assign(({ context, system }) => ({
         attempts: context.attempts + 1,
-        lastCheckAt: clock.now(),
+        lastCheckAt: nowIn(system),
       })),
       emitVerificationAttempt: emit(({ context }) => ({
         type: 'verification.attempt' as const,
@@ -256,7 +277,8 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         attempt: context.attempts,
       })),
       assignCheck: assign((_, lastCheck: ConnectionCheck) => ({ lastCheck })),
-      scheduleNextCheck: assign(({ context }) => {
+      scheduleNextCheck: assign(({ context, system }) => {
+        const { clock, random } = dependenciesOf(system);
         const now = clock.now();
         const elapsedMs = now - (context.launchedAt ?? now);
         const check = context.lastCheck;
@@ -299,8 +321,8 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         error: context.error as ErrorInfo,
       })),
       assignTimedOut: assign({ error: () => errorInfo('TIMED_OUT'), timeoutAt: null }),
-      scheduleHealthCheck: assign(({ context }) => ({
-        nextCheckAt: clock.now() + context.timing.healthIntervalMs,
+      scheduleHealthCheck: assign(({ context, system }) => ({
+        nextCheckAt: nowIn(system) + context.timing.healthIntervalMs,
       })),
       assignAccessLost: assign((_, check: ConnectionCheck) => ({
         error: failureOf(check) ?? errorInfo('ACCESS_LOST'),
@@ -317,11 +339,11 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
         type: 'revoke.blocked' as const,
         blockers: context.blockers,
       })),
-      scheduleRevocationCheck: assign(({ context }, error?: unknown) => ({
+      scheduleRevocationCheck: assign(({ context, system }, error?: unknown) => ({
         nextCheckAt:
-          clock.now() + Math.max(context.timing.revocationIntervalMs, retryAfterOf(error) ?? 0),
+          nowIn(system) + Math.max(context.timing.revocationIntervalMs, retryAfterOf(error) ?? 0),
       })),
-      countRevocationCheck: assign({ lastCheckAt: () => clock.now() }),
+      countRevocationCheck: assign({ lastCheckAt: ({ system }) => nowIn(system) }),
       assignRevocationCheck: assign((_, lastRevocationCheck: RevocationCheck) => ({
         lastRevocationCheck,
       })),
@@ -836,32 +858,28 @@ function buildCloudConnectMachine(options: CloudConnectMachineOptions = {}) {
   });
 }
 
-/** The machine type, shared by every build of it. */
+/** The machine's type. */
 export type CloudConnectMachine = ReturnType<typeof buildCloudConnectMachine>;
 
 // Marked pure: the published entry is one file, so only that lets a page that never runs the
 // flow drop the machine (and xstate).
 /**
- * The machine with stub actors (they reject): for diagrams, inspection and tests that provide
- * their own actors. Use `createCloudConnectMachine(backend)` or `createCloudConnect` to run it.
+ * The one machine definition, shared by every actor. Run it with `createCloudConnect`, which
+ * hands each actor its backend, clock and random source; created any other way, its backend
+ * actors reject unless provided (diagrams, inspection, tests that provide their own actors).
  */
 export const cloudConnectMachine: CloudConnectMachine = /* @__PURE__ */ buildCloudConnectMachine();
 
 /**
- * The machine with its actors bound to a backend through `.provide()`. The backend is never
- * kept in context (context is persisted; functions are not).
+ * The machine with its backend actors bound to `backend` through `.provide()`, for hosts that
+ * call `createActor` themselves. Each call makes a new machine object: `createCloudConnect`
+ * does not, and is the cheaper way to run many actors.
  *
  * @example
  * const actor = createActor(createCloudConnectMachine(createHttpBackend({ baseUrl: '/api/cloud-connect' })));
  */
-export function createCloudConnectMachine(
-  backend: ConnectBackend,
-  options?: CloudConnectMachineOptions,
-): CloudConnectMachine {
-  // The shared machine unless the caller brings its own clock or random source.
-  const machine =
-    options?.clock || options?.random ? buildCloudConnectMachine(options) : cloudConnectMachine;
-  return machine.provide({
+export function createCloudConnectMachine(backend: ConnectBackend): CloudConnectMachine {
+  return cloudConnectMachine.provide({
     actors: {
       createSession: fromPromise(({ input, signal }) => backend.createSession(input, { signal })),
       checkConnection: fromPromise(({ input, signal }) =>

@@ -133,7 +133,7 @@ export interface CloudConnectClock {
   clearTimeout(handle: unknown): void;
 }
 
-/** Options of `createCloudConnectMachine`. */
+/** Where an actor's time and jitter come from (options of `createCloudConnect`). */
 export interface CloudConnectMachineOptions {
   /** @default the system clock */
   clock?: CloudConnectClock;

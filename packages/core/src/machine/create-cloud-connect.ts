@@ -1,8 +1,10 @@
 import { type Actor, createActor, type InspectionEvent, type Snapshot } from 'xstate';
 import type { ConnectBackend } from '../backend';
-import { type CloudConnectMachine, createCloudConnectMachine } from './cloud-connect.machine';
+import { ActorDependencies } from './actor-dependencies';
+import { type CloudConnectMachine, cloudConnectMachine } from './cloud-connect.machine';
 import type { CloudConnectInput, CloudConnectMachineOptions } from './cloud-connect.types';
 import { assertSnapshot } from './snapshot';
+import { systemClock } from './timing';
 
 /** A running (or not yet started) Cloud Connect actor. */
 export type CloudConnectActor = Actor<CloudConnectMachine>;
@@ -18,7 +20,9 @@ export interface CreateCloudConnectOptions extends CloudConnectMachineOptions {
 
 /**
  * Creates the actor most callers use (not started: call `.start()`). A `snapshot` is
- * validated first and restores the flow where it was, including mid-verification.
+ * validated first and restores the flow where it was, including mid-verification. Every actor
+ * runs the one `cloudConnectMachine`; its backend, clock and random source travel with the
+ * actor, so a page or server with many connections does not rebuild the machine for each.
  *
  * @throws CloudConnectError `INVALID_SNAPSHOT` when the snapshot is not one of this machine
  *   or its `context.snapshotVersion` is not the current one.
@@ -29,10 +33,14 @@ export interface CreateCloudConnectOptions extends CloudConnectMachineOptions {
  */
 export function createCloudConnect(options: CreateCloudConnectOptions): CloudConnectActor {
   const { backend, input, snapshot, inspect } = options;
-  const machine = createCloudConnectMachine(backend, options);
-  if (snapshot !== undefined) assertSnapshot(machine, snapshot);
-  return createActor(machine, {
+  if (snapshot !== undefined) assertSnapshot(cloudConnectMachine, snapshot);
+  return createActor(cloudConnectMachine, {
     input,
+    clock: new ActorDependencies(
+      backend,
+      options.clock ?? systemClock,
+      options.random ?? Math.random,
+    ),
     ...(snapshot !== undefined && { snapshot: snapshot as Snapshot<unknown> }),
     ...(inspect && { inspect }),
   });

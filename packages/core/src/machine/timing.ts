@@ -28,11 +28,15 @@ export function isDuration(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
-/** Fills in the defaults; a key that is not a duration (`isDuration`) keeps its default. */
+/**
+ * Fills in the defaults; a key that is not a duration (`isDuration`) keeps its default. Without
+ * overrides it is the frozen `DEFAULT_TIMING` itself, shared by every actor's context.
+ */
 export function resolveTiming(overrides?: Partial<CloudConnectTiming>): CloudConnectTiming {
+  if (!overrides) return DEFAULT_TIMING;
   const timing = { ...DEFAULT_TIMING };
   for (const key of TIMING_KEYS) {
-    const value = overrides?.[key];
+    const value = overrides[key];
     if (isDuration(value)) timing[key] = value;
   }
   return timing;
