@@ -19,12 +19,12 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function runDemo(args: string[]) {
+function runDemo(args: string[], env: Record<string, string> = { CLOUD_CONNECT_MODE: 'sandbox' }) {
   dataDir = mkdtempSync(join(tmpdir(), 'northwind-command-'));
   const process_ = spawn(
     join(APP_ROOT, 'node_modules/.bin/tsx'),
     ['--conditions=@porter/source', 'server/main.ts', '--data-dir', dataDir, ...args],
-    { cwd: APP_ROOT, env: { ...process.env, CLOUD_CONNECT_MODE: 'sandbox' } },
+    { cwd: APP_ROOT, env: { ...process.env, ...env } },
   );
   child = process_;
   let output = '';
@@ -69,5 +69,40 @@ describe('the demo command', () => {
     const demo = runDemo(['--port', '0', '--sandbox-port', String(port)]);
     await expect(demo.exited).resolves.toBe(1);
     expect(demo.output()).toContain(`--sandbox-port ${port + 1}`);
+  });
+
+  it('in real AWS mode, refuses to start without its settings and names them', async () => {
+    const demo = runDemo(['--port', '0'], { CLOUD_CONNECT_MODE: 'aws' });
+    await expect(demo.exited).resolves.toBe(1);
+    expect(demo.output()).toContain(
+      'CLOUD_CONNECT_MODE=aws needs CLOUD_CONNECT_TRUSTED_PRINCIPAL_ARN and CLOUD_CONNECT_TEMPLATE_URL',
+    );
+  });
+
+  it('in real AWS mode, refuses a template URL that is not on S3, naming the setting', async () => {
+    const demo = runDemo(['--port', '0'], {
+      CLOUD_CONNECT_MODE: 'aws',
+      CLOUD_CONNECT_TRUSTED_PRINCIPAL_ARN: 'arn:aws:iam::111122223333:user/porter-connect',
+      CLOUD_CONNECT_TEMPLATE_URL: 'https://example.com/porter-role.json',
+    });
+    await expect(demo.exited).resolves.toBe(1);
+    expect(demo.output()).toContain('config.templateUrl');
+  });
+
+  it('in real AWS mode, starts with the documented settings and serves the app without the sandbox panel', async () => {
+    const demo = runDemo(['--port', '0'], {
+      CLOUD_CONNECT_MODE: 'aws',
+      CLOUD_CONNECT_TRUSTED_PRINCIPAL_ARN: 'arn:aws:iam::111122223333:user/porter-connect',
+      CLOUD_CONNECT_TEMPLATE_URL:
+        'https://northwind-templates.s3.us-east-1.amazonaws.com/porter-role-standard.json',
+    });
+    await expect.poll(demo.output, { timeout: 30_000 }).toContain('real AWS mode');
+    const url = demo.output().match(/Open (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1] ?? '';
+    const page = await fetch(url);
+    const cookie = page.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const config = await fetch(`${url}api/demo/config`, { headers: { cookie } });
+    await expect(config.json()).resolves.toMatchObject({ mode: 'aws', timing: {} });
+    const panel = await fetch(`${url}api/demo/sandbox`, { headers: { cookie } });
+    expect(panel.status).toBe(404);
   });
 });
