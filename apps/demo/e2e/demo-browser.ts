@@ -38,6 +38,8 @@ export const SANDBOX_TIMING: Partial<SandboxTiming> = {
   stackCreateMs: 700,
   propagationMs: 1000,
   stackDeleteMs: 700,
+  // Longer than any test waits: only moving the sandbox clock gets past it.
+  slowPropagationMs: 600_000,
 };
 
 export async function launchChromium(): Promise<Browser> {

@@ -121,4 +121,25 @@ describe('troubleshooting', () => {
     ).resolves.toBe(0);
     await screenshot(page, 'connect-external-id-not-enforced');
   });
+
+  it('skips a slow IAM propagation when the sandbox clock is moved from the panel', async () => {
+    await open();
+    await chooseScenario('slow-propagation');
+    await enterAccountId(page);
+    await createStack(await openConsole(context, page));
+    await demo.sandbox.customer.waitForStack('PorterRole', 'CREATE_COMPLETE');
+    await page.bringToFront();
+
+    await page.getByRole('button', { name: '+10 s' }).click();
+    await page.getByText('10 s ahead of your clock.').waitFor();
+    await expect(
+      page.getByRole('heading', { name: 'Your AWS account is connected' }).count(),
+    ).resolves.toBe(0);
+    for (let minutes = 0; minutes < 10; minutes++) {
+      await page.getByRole('button', { name: '+1 min' }).click();
+    }
+    await page.getByText('610 s ahead of your clock.').waitFor();
+    await waitForConnected(page);
+    await screenshot(page, 'sandbox-clock-moved');
+  });
 });
