@@ -5,7 +5,7 @@
 # CLOUD_CONNECT_MODE=aws runs the same app against real AWS (docs/real-aws.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh >/dev/null
+bash scripts/bootstrap.sh
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 pnpm --silent --filter @porter/cloud-connect-demo build --logLevel warn
 cd apps/demo

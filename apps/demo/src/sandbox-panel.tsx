@@ -28,8 +28,13 @@ export function SandboxPanel(): ReactNode {
       },
       (error: Error) => setProblem(error.message),
     );
+  // Read again whenever the person comes back: the console's own switcher may have changed it.
   useEffect(() => {
-    demoApi.sandbox().then(setState, (error: Error) => setProblem(error.message));
+    const refresh = () =>
+      demoApi.sandbox().then(setState, (error: Error) => setProblem(error.message));
+    void refresh();
+    window.addEventListener('focus', refresh);
+    return () => window.removeEventListener('focus', refresh);
   }, []);
 
   return (
