@@ -73,6 +73,13 @@ describe('resuming', () => {
     await page.bringToFront();
     await waitForConnected(page);
     await screenshot(page, 'two-tabs-one-session');
+
+    // Another browser signs in as another tenant: the connection is not its own.
+    const otherBrowser = await browser.newContext();
+    const other = await otherBrowser.newPage();
+    await other.goto(demo.url('/account'));
+    await other.getByRole('heading', { name: 'No AWS account connected' }).waitFor();
+    await otherBrowser.close();
   });
 
   it('connects when the server restarts in the middle of verification (SQLite kept)', async () => {

@@ -7,7 +7,7 @@ import type { Connection } from '@porter/cloud-connect';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { AccountPage } from './account-page';
 import { backend } from './backend';
-import { ConnectPage } from './connect-page';
+import { CONNECT_FLOW_KEY, ConnectPage } from './connect-page';
 import { type DemoConfig, demoApi } from './demo-api';
 import { pageLinkProps, usePage } from './navigation';
 import { SandboxPanel } from './sandbox-panel';
@@ -22,6 +22,13 @@ function useConnection() {
     void refresh();
   }, [refresh]);
   return { connection, refresh };
+}
+
+// The next page load signs in as a new tenant; the old tenant's saved flow must not follow it.
+async function signOut() {
+  await demoApi.signOut();
+  window.sessionStorage.removeItem(CONNECT_FLOW_KEY);
+  window.location.assign('/connect');
 }
 
 export function App(): ReactNode {
@@ -62,11 +69,7 @@ function Dashboard({ config }: { config: DemoConfig }) {
         </a>
         <div className="user">
           <span className="user-name">Demo user · workspace {config.tenant}</span>
-          <button
-            type="button"
-            className="button button-quiet"
-            onClick={() => void demoApi.signOut().then(() => window.location.assign('/connect'))}
-          >
+          <button type="button" className="button button-quiet" onClick={() => void signOut()}>
             Sign out
           </button>
         </div>
