@@ -89,11 +89,11 @@ export default defineConfig({
         },
       },
       {
-        // bench/: render counts while typing (a budget, not a timing).
+        // bench/render-counts.test.tsx: render counts while typing (a budget, not a timing).
         extends: true,
         test: {
           name: 'render-counts',
-          include: ['../../bench/react-render-counts.test.tsx'],
+          include: ['bench/render-counts.test.tsx'],
           setupFiles,
           browser: browser(),
         },

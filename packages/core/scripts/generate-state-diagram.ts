@@ -65,12 +65,20 @@ function renderNode(node: AnyStateNode, depth: number, lines: string[], edges: s
   }
 }
 
+// Events a state handles without leaving it (no edge in the diagram), e.g. `PAGE.HIDDEN`.
+function inPlaceEvents(node: AnyStateNode): string {
+  const events = transitionsOf(node)
+    .filter((t) => t.eventType !== '' && !t.target?.length)
+    .map((t) => `\`${t.eventType}\``);
+  return [...new Set(events)].join(', ');
+}
+
 function tableRows(node: AnyStateNode): string[] {
   const children = Object.values(node.states) as AnyStateNode[];
   const invokes = node.invoke.map((i) => `${i.id} (${String(i.src)})`).join(', ');
   const row = node.path.length
     ? [
-        `| \`${node.path.join('.')}\` | ${node.tags.join(', ')} | ${invokes} | ${(node.description ?? '').replace(/\|/g, '\\|')} |`,
+        `| \`${node.path.join('.')}\` | ${node.tags.join(', ')} | ${invokes} | ${inPlaceEvents(node)} | ${(node.description ?? '').replace(/\|/g, '\\|')} |`,
       ]
     : [];
   return [...row, ...children.flatMap(tableRows)];
@@ -93,6 +101,7 @@ export function renderStateDiagram(): string {
     '',
     'Rounded boxes are states (tags in brackets); boxes around them are compound or parallel states; `(( ))` marks where a state starts.',
     'Edges carry the event, `done:`/`error:` of an invoked actor, `after` a delay, or `always`, with the guard in brackets.',
+    'Events a state handles without leaving it (updating its context or emitting) are in the table\'s "handled in place" column.',
     'The guide to events, timing, resume and `connect()` is [machine.md](./machine.md).',
     '',
     '```mermaid',
@@ -103,8 +112,8 @@ export function renderStateDiagram(): string {
     '',
     '## States',
     '',
-    '| state | tags | invokes | description |',
-    '|---|---|---|---|',
+    '| state | tags | invokes | handled in place | description |',
+    '|---|---|---|---|---|',
     ...tableRows(root),
     '',
   ].join('\n');

@@ -215,7 +215,7 @@ describe('the parts', () => {
     await until(() => expect(screen.getByText('Il faut 12 chiffres, pas 3.')).toBeTruthy());
   });
 
-  it('list the clusters that block revocation, then guide the deletion to revoked', async () => {
+  it('list the clusters that block revocation, then guide the deletion to revoked, by keyboard', async () => {
     const backend = createScriptedBackend({
       listBlockers: [[{ id: 'c1', kind: 'cluster', name: 'production', href: '/clusters/c1' }], []],
       checkRevocation: [{ status: 'revoked' }],
@@ -229,11 +229,15 @@ describe('the parts', () => {
         onRevoked={revoked}
       />,
     );
-    await userEvent.click(screen.getByRole('button', { name: 'Remove access' }));
+    // By keyboard: Tab to the button, Enter.
+    await userEvent.keyboard('{Tab}');
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove access' }));
+    await userEvent.keyboard('{Enter}');
     await until(() => expect(screen.getByRole('link', { name: 'production' })).toBeTruthy());
     expect(screen.getByRole('alert').getAttribute('data-code')).toBe('REVOKE_BLOCKED');
     await expectNoAxeViolations();
-    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    screen.getByRole('button', { name: 'Try again' }).focus();
+    await userEvent.keyboard(' ');
     const deleteLink = await screen.findByRole('link', { name: /delete it/ });
     await until(() => expect(deleteLink.getAttribute('aria-disabled')).toBe('false'));
     act(() => deleteLink.click());

@@ -231,4 +231,31 @@ describe('useCloudConnect', () => {
     });
     await until(() => backend.count('checkConnection') === 2);
   });
+
+  it('checks often while the page is watched and stops when the window loses focus', async () => {
+    const backend = createScriptedBackend({ checkConnection: [PENDING_CHECK] });
+    const timing = {
+      firstCheckMs: 60_000,
+      intervalMs: 60_000,
+      minGapMs: 0,
+      visibleIntervalMs: 100,
+      visibleWindowMs: 60_000,
+    };
+    render(<Flow backend={backend} timing={timing} />);
+    await submitAccountId();
+    await until(() => step() === 'ready');
+    launch();
+    await until(() => step() === 'verifying');
+    act(() => {
+      window.dispatchEvent(new FocusEvent('focus'));
+    });
+    await until(() => backend.count('checkConnection') >= 3);
+    act(() => {
+      window.dispatchEvent(new FocusEvent('blur'));
+    });
+    const afterBlur = backend.count('checkConnection');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // A check already scheduled may still run; then the 60 s schedule applies.
+    expect(backend.count('checkConnection')).toBeLessThanOrEqual(afterBlur + 1);
+  });
 });

@@ -92,6 +92,7 @@ function initialContext(input: CloudConnectInput = {}): CloudConnectContext {
     slowAt: null,
     timeoutAt: null,
     backoffStep: 0,
+    visibleUntil: null,
     popupBlocked: false,
     retryAfterMs: null,
     failedStep: null,
@@ -130,6 +131,11 @@ const accountInput = ({ context }: WithContext) => ({ accountId: accountOf(conte
 
 // PAGE.VISIBLE and VERIFY.NOW while waiting: check at once, but never closer than minGapMs.
 const checkSoon = { target: 'waiting', reenter: true, actions: 'scheduleCheckSoon' } as const;
+const checkSoonWatched = { ...checkSoon, actions: ['markWatched', 'scheduleCheckSoon'] } as const;
+
+// Whether someone is looking at the page now: a PAGE.VISIBLE within visibleWindowMs, no PAGE.HIDDEN since.
+const isWatched = (context: CloudConnectContext, now: number) =>
+  typeof context.visibleUntil === 'number' && now < context.visibleUntil;
 
 /**
  * Builds the one machine definition. Nothing in it is per actor: the backend, the clock and the
@@ -282,16 +288,23 @@ function buildCloudConnectMachine() {
         const now = clock.now();
         const elapsedMs = now - (context.launchedAt ?? now);
         const check = context.lastCheck;
+        const visible = isWatched(context, now);
         const delay = nextCheckDelay({
           timing: context.timing,
           elapsedMs,
           backoffStep: context.backoffStep,
           random: random(),
           retryAfterMs: check?.status === 'pending' ? check.retryAfterMs : undefined,
+          visible,
         });
-        const grows = elapsedMs >= context.timing.backoffAfterMs;
+        // The backoff resumes where it was once the page is left.
+        const grows = !visible && elapsedMs >= context.timing.backoffAfterMs;
         return { nextCheckAt: now + delay, backoffStep: context.backoffStep + (grows ? 1 : 0) };
       }),
+      markWatched: assign(({ context, system }) => ({
+        visibleUntil: nowIn(system) + context.timing.visibleWindowMs,
+      })),
+      markUnwatched: assign({ visibleUntil: null }),
       assignConnection: assign(({ context }) => {
         const check = context.lastCheck;
         if (check?.status !== 'connected') return {};
@@ -475,6 +488,8 @@ function buildCloudConnectMachine() {
           'The quick-create link is ready; the user launches the stack; the machine verifies that it can assume the role.',
         initial: 'ready',
         on: {
+          'PAGE.VISIBLE': { actions: 'markWatched' },
+          'PAGE.HIDDEN': { actions: 'markUnwatched' },
           EDIT: { target: 'disconnected.editing', actions: 'resetFlow' },
           CANCEL: {
             target: 'disconnected.editing',
@@ -497,7 +512,7 @@ function buildCloudConnectMachine() {
           },
           verifying: {
             description:
-              'Checking whether the role can be assumed, on a schedule that backs off, until it can, a check fails for good, or the timeout.',
+              'Checking whether the role can be assumed until it can, a check fails for good, or the timeout: every visibleIntervalMs while the page is watched (PAGE.VISIBLE, for visibleWindowMs), else on a schedule that backs off.',
             type: 'parallel',
             entry: 'armDeadlines',
             invoke: {
@@ -514,7 +529,7 @@ function buildCloudConnectMachine() {
                 states: {
                   waiting: {
                     description:
-                      'Waiting for the next check, due at a deadline kept in context (so it survives a restore).',
+                      'Waiting for the next check, due at a deadline kept in context (so it survives a restore). PAGE.VISIBLE checks at once.',
                     invoke: {
                       id: 'nextCheck',
                       src: 'wait',
@@ -522,7 +537,7 @@ function buildCloudConnectMachine() {
                       onDone: 'checking',
                     },
                     on: {
-                      'PAGE.VISIBLE': checkSoon,
+                      'PAGE.VISIBLE': checkSoonWatched,
                       'VERIFY.NOW': checkSoon,
                     },
                   },

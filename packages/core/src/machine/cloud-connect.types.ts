@@ -32,6 +32,16 @@ export interface CloudConnectTiming {
   revocationIntervalMs: number;
   /** Health re-check period in `connected`; 0 turns health checks off. @default 0 */
   healthIntervalMs: number;
+  /**
+   * Interval between verification checks while the page is watched (never below `minGapMs`).
+   * @default 3000
+   */
+  visibleIntervalMs: number;
+  /**
+   * How long after the last `PAGE.VISIBLE` the short interval holds; then, or after
+   * `PAGE.HIDDEN`, the backoff schedule applies. @default 300000
+   */
+  visibleWindowMs: number;
 }
 
 /** What a host passes when it creates the machine's actor. */
@@ -79,6 +89,11 @@ export interface CloudConnectContext {
   timeoutAt: number | null;
   /** How many times the interval has grown since `backoffAfterMs`. */
   backoffStep: number;
+  /**
+   * Until when (epoch ms) the page counts as watched: `visibleWindowMs` after the last
+   * `PAGE.VISIBLE`; null once `PAGE.HIDDEN` arrives (or before any signal).
+   */
+  visibleUntil: number | null;
   /** Whether the last launch went through a popup the browser blocked. */
   popupBlocked: boolean;
   /** Server's `Retry-After`, in ms, after `RATE_LIMITED`. */
@@ -95,6 +110,7 @@ export type CloudConnectEvent =
   | { type: 'STACK.LAUNCHED'; popupBlocked?: boolean }
   | { type: 'VERIFY.NOW' }
   | { type: 'PAGE.VISIBLE' }
+  | { type: 'PAGE.HIDDEN' }
   | { type: 'RETRY' }
   | { type: 'CANCEL' }
   | { type: 'REVOKE.START' }

@@ -4,6 +4,7 @@ import { ActorDependencies } from './actor-dependencies';
 import { type CloudConnectMachine, cloudConnectMachine } from './cloud-connect.machine';
 import type { CloudConnectInput, CloudConnectMachineOptions } from './cloud-connect.types';
 import { assertSnapshot } from './snapshot';
+import { upgradeSnapshot } from './snapshot-upgrade';
 import { systemClock } from './timing';
 
 /** A running (or not yet started) Cloud Connect actor. */
@@ -32,7 +33,8 @@ export interface CreateCloudConnectOptions extends CloudConnectMachineOptions {
  * actor.start();
  */
 export function createCloudConnect(options: CreateCloudConnectOptions): CloudConnectActor {
-  const { backend, input, snapshot, inspect } = options;
+  const { backend, input, inspect } = options;
+  const snapshot = options.snapshot === undefined ? undefined : upgradeSnapshot(options.snapshot);
   if (snapshot !== undefined) assertSnapshot(cloudConnectMachine, snapshot);
   return createActor(cloudConnectMachine, {
     input,

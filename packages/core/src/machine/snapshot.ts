@@ -4,7 +4,14 @@ import { isDuration, TIMING_KEYS } from './timing';
 /** The persisted-snapshot format. Bump it when a persisted snapshot could no longer restore. */
 export const SNAPSHOT_VERSION = 1;
 
-const NUMBER_OR_NULL = ['launchedAt', 'lastCheckAt', 'nextCheckAt', 'slowAt', 'timeoutAt'];
+const NUMBER_OR_NULL = [
+  'launchedAt',
+  'lastCheckAt',
+  'nextCheckAt',
+  'slowAt',
+  'timeoutAt',
+  'visibleUntil',
+];
 
 /** A machine that can tell whether a state value exists (what `resolveState` does). */
 interface ResolvesState {

@@ -13,6 +13,8 @@ export const DEFAULT_TIMING: Readonly<CloudConnectTiming> = /* @__PURE__ */ Obje
   timeoutMs: 1_800_000,
   revocationIntervalMs: 5_000,
   healthIntervalMs: 0,
+  visibleIntervalMs: 3_000,
+  visibleWindowMs: 300_000,
 });
 
 const BACKOFF_FACTOR = 1.5;
@@ -43,9 +45,10 @@ export function resolveTiming(overrides?: Partial<CloudConnectTiming>): CloudCon
 }
 
 /**
- * The wait before the next verification check. Steady `intervalMs` until `backoffAfterMs`
- * since launch, then `intervalMs * 1.5^backoffStep` with +-20% jitter, never above
- * `maxIntervalMs`. A server's `retryAfterMs` is honoured as a minimum.
+ * The wait before the next verification check. While the page is watched, `visibleIntervalMs`
+ * (never below `minGapMs`). Otherwise steady `intervalMs` until `backoffAfterMs` since launch,
+ * then `intervalMs * 1.5^backoffStep` with +-20% jitter, never above `maxIntervalMs`. A
+ * server's `retryAfterMs` is honoured as a minimum.
  */
 export function nextCheckDelay(options: {
   timing: CloudConnectTiming;
@@ -53,10 +56,14 @@ export function nextCheckDelay(options: {
   backoffStep: number;
   random: number;
   retryAfterMs?: number | undefined;
+  /** Whether someone is looking at the page (see `CloudConnectContext.visibleUntil`). */
+  visible?: boolean;
 }): number {
   const { timing, elapsedMs, backoffStep, random, retryAfterMs } = options;
   let delay = timing.intervalMs;
-  if (elapsedMs >= timing.backoffAfterMs) {
+  if (options.visible) {
+    delay = Math.max(timing.visibleIntervalMs, timing.minGapMs);
+  } else if (elapsedMs >= timing.backoffAfterMs) {
     const grown = timing.intervalMs * BACKOFF_FACTOR ** backoffStep;
     delay = Math.min(timing.maxIntervalMs, grown * (1 - JITTER + 2 * JITTER * random));
   }

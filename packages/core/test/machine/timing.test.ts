@@ -14,6 +14,8 @@ describe('timing', () => {
       timeoutMs: 1_800_000,
       revocationIntervalMs: 5_000,
       healthIntervalMs: 0,
+      visibleIntervalMs: 3_000,
+      visibleWindowMs: 300_000,
     });
   });
 
@@ -45,6 +47,30 @@ describe('timing', () => {
             Math.min(grown, DEFAULT_TIMING.maxIntervalMs) * 0.8 - 1,
           );
           expect(delay).toBeLessThanOrEqual(grown * 1.2 + 1);
+        },
+      ),
+    );
+  });
+
+  it('while the page is watched the interval is visibleIntervalMs, never below minGapMs nor a retryAfterMs', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 60_000 }),
+        fc.nat({ max: 60_000 }),
+        fc.nat({ max: 2_000_000 }),
+        fc.nat({ max: 40 }),
+        fc.option(fc.nat({ max: 600_000 }), { nil: undefined }),
+        (visibleIntervalMs, minGapMs, elapsedMs, backoffStep, retryAfterMs) => {
+          const timing = { ...DEFAULT_TIMING, visibleIntervalMs, minGapMs };
+          const delay = nextCheckDelay({
+            timing,
+            elapsedMs,
+            backoffStep,
+            random: 0.5,
+            retryAfterMs,
+            visible: true,
+          });
+          expect(delay).toBe(Math.max(visibleIntervalMs, minGapMs, retryAfterMs ?? 0));
         },
       ),
     );
