@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyStateNode } from '@xstate/graph';
+import { STATE_DESCRIPTIONS } from '../src/machine/cloud-connect.descriptions';
 import { cloudConnectMachine } from '../src/machine/cloud-connect.machine';
 
 /** Where the generated document lives. */
@@ -78,7 +79,7 @@ function tableRows(node: AnyStateNode): string[] {
   const invokes = node.invoke.map((i) => `${i.id} (${String(i.src)})`).join(', ');
   const row = node.path.length
     ? [
-        `| \`${node.path.join('.')}\` | ${node.tags.join(', ')} | ${invokes} | ${inPlaceEvents(node)} | ${(node.description ?? '').replace(/\|/g, '\\|')} |`,
+        `| \`${node.path.join('.')}\` | ${node.tags.join(', ')} | ${invokes} | ${inPlaceEvents(node)} | ${(STATE_DESCRIPTIONS[node.path.join('.')] ?? '').replace(/\|/g, '\\|')} |`,
       ]
     : [];
   return [...row, ...children.flatMap(tableRows)];

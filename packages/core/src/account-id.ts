@@ -1,5 +1,6 @@
 import { refusal } from './errors';
 import type { MessageOverrides } from './messages';
+import { accountIdMessages } from './messages/account-id';
 
 /** Why an account ID was refused. */
 export type AccountIdErrorCode = 'empty' | 'invalid-characters' | 'wrong-length';
@@ -25,13 +26,21 @@ const ASCII_DIGITS = /^[0-9]*$/;
 export function parseAccountId(input: unknown, messages?: MessageOverrides): ParseAccountIdResult {
   // A number would already have lost its leading zeros: refuse rather than guess.
   if (typeof input !== 'string' && input != null)
-    return refusal('invalid-characters', 'accountId.notText', undefined, messages);
+    return refusal(
+      'invalid-characters',
+      accountIdMessages,
+      'accountId.notText',
+      undefined,
+      messages,
+    );
   const compact = (input ?? '').replace(SEPARATORS, '');
-  if (compact === '') return refusal('empty', 'accountId.empty', undefined, messages);
+  if (compact === '')
+    return refusal('empty', accountIdMessages, 'accountId.empty', undefined, messages);
   if (!ASCII_DIGITS.test(compact)) {
     const character = [...compact].find((c) => c < '0' || c > '9') ?? '';
     return refusal(
       'invalid-characters',
+      accountIdMessages,
       'accountId.invalidCharacters',
       {
         character: describe(character),
@@ -40,7 +49,13 @@ export function parseAccountId(input: unknown, messages?: MessageOverrides): Par
     );
   }
   if (compact.length !== ACCOUNT_ID_LENGTH) {
-    return refusal('wrong-length', 'accountId.wrongLength', { count: compact.length }, messages);
+    return refusal(
+      'wrong-length',
+      accountIdMessages,
+      'accountId.wrongLength',
+      { count: compact.length },
+      messages,
+    );
   }
   return { ok: true, accountId: compact };
 }

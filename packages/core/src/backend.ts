@@ -1,4 +1,4 @@
-import type { CloudConnectErrorCode } from './errors';
+import type { CloudConnectErrorCode, ErrorDetail } from './errors';
 
 /** Options every backend call accepts; aborting the signal cancels the request. */
 export interface CallOptions {
@@ -42,13 +42,25 @@ export type ConnectionCheck =
       templateVersion?: string;
       warnings?: string[];
     }
-  | { status: 'failed'; code: CloudConnectErrorCode; message: string };
+  | {
+      status: 'failed';
+      code: CloudConnectErrorCode;
+      message: string;
+      /** Developer-only facts of an error a backend threw (never sent by the server). */
+      detail?: ErrorDetail;
+    };
 
 /** The outcome of one revocation check. */
 export type RevocationCheck =
   | { status: 'revoked' }
   | { status: 'pending'; stackStatus?: string }
-  | { status: 'failed'; code: CloudConnectErrorCode; message: string };
+  | {
+      status: 'failed';
+      code: CloudConnectErrorCode;
+      message: string;
+      /** Developer-only facts of an error a backend threw (never sent by the server). */
+      detail?: ErrorDetail;
+    };
 
 /** Something that must go before access is revoked (a cluster Porter manages). */
 export interface Blocker {
@@ -77,4 +89,37 @@ export interface ConnectBackend {
   listBlockers(input: { accountId: string }, opts?: CallOptions): Promise<Blocker[]>;
   checkRevocation(input: { accountId: string }, opts?: CallOptions): Promise<RevocationCheck>;
   getConnection?(opts?: CallOptions): Promise<Connection | null>;
+}
+
+/** The longest wait a server's `retryAfterMs` or `Retry-After` is honoured for: one hour. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/**
+ * A server's requested wait as the client honours it: a finite number of ms >= 0, capped at
+ * `MAX_RETRY_AFTER_MS` (a longer timer would overflow or look like a hang); anything else is
+ * `undefined`.
+ */
+export function honouredRetryAfter(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+    ? Math.min(Math.round(value), MAX_RETRY_AFTER_MS)
+    : undefined;
+}
+
+const DETAIL_TEXT_KEYS = ['url', 'cause', 'hint'] as const;
+
+/**
+ * The plain-data `ErrorDetail` in a value (e.g. a thrown error's `detail`): only its known
+ * fields of the right types, so what lands in context stays JSON. `undefined` when none.
+ */
+export function toErrorDetail(value: unknown): ErrorDetail | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const source = value as Record<string, unknown>;
+  const detail: ErrorDetail = {};
+  if (typeof source.status === 'number' && Number.isInteger(source.status)) {
+    detail.status = source.status;
+  }
+  for (const key of DETAIL_TEXT_KEYS) {
+    if (typeof source[key] === 'string') detail[key] = source[key];
+  }
+  return Object.keys(detail).length > 0 ? detail : undefined;
 }

@@ -1,5 +1,6 @@
 import { refusal } from './errors';
 import type { MessageOverrides } from './messages';
+import { linkMessages } from './messages/links';
 import { consoleHost, type LinkFailure, type Partition, partitionOfRegion } from './partitions';
 
 /** `/cloudformation/home?region=R` on the region's console, or on `consoleBaseUrl` when given. */
@@ -17,7 +18,13 @@ export function cloudFormationHome(
     // An origin only: a path or query here would be silently dropped, so refuse it instead.
     const isOrigin = /^https?:$/.test(base?.protocol ?? '') && base?.href === `${base?.origin}/`;
     if (!isOrigin) {
-      return refusal('invalid-console-base-url', 'link.consoleBaseUrl', undefined, messages);
+      return refusal(
+        'invalid-console-base-url',
+        linkMessages,
+        'link.consoleBaseUrl',
+        undefined,
+        messages,
+      );
     }
     origin = base.origin;
   }

@@ -1,4 +1,6 @@
-import { type MessageId, type MessageOverrides, messageFor } from './messages';
+import type { MessageId, MessageOverrides } from './messages';
+import { errorMessages } from './messages/errors';
+import { formatMessage } from './messages/format';
 
 /** Stable error codes. A host may branch on these; their meaning never changes. */
 export type CloudConnectErrorCode =
@@ -14,7 +16,9 @@ export type CloudConnectErrorCode =
   | 'TIMED_OUT'
   | 'ACCESS_LOST'
   | 'REVOKE_BLOCKED'
-  | 'INVALID_SNAPSHOT';
+  | 'INVALID_SNAPSHOT'
+  | 'MISCONFIGURED'
+  | 'SESSION_NOT_FOUND';
 
 export const ERROR_CODES: readonly CloudConnectErrorCode[] = [
   'INVALID_ACCOUNT_ID',
@@ -30,6 +34,8 @@ export const ERROR_CODES: readonly CloudConnectErrorCode[] = [
   'ACCESS_LOST',
   'REVOKE_BLOCKED',
   'INVALID_SNAPSHOT',
+  'MISCONFIGURED',
+  'SESSION_NOT_FOUND',
 ];
 
 const RETRYABLE: readonly CloudConnectErrorCode[] = [
@@ -50,11 +56,28 @@ export function isErrorCode(value: unknown): value is CloudConnectErrorCode {
   return (ERROR_CODES as readonly unknown[]).includes(value);
 }
 
+/**
+ * Facts for the developer who debugs an error: never needed to render it, and UIs do not show
+ * it by default (it may name internal URLs). Plain data, so it survives JSON.
+ */
+export interface ErrorDetail {
+  /** The HTTP status, when the server answered. */
+  status?: number;
+  /** The URL that was requested. */
+  url?: string;
+  /** What went wrong underneath, as text: a thrown error's message or the server's own. */
+  cause?: string;
+  /** The likely fix, when the error says what it is (e.g. `MISCONFIGURED`). */
+  hint?: string;
+}
+
 /** The plain-data form of an error, as kept in machine context (it must survive JSON). */
 export interface ErrorInfo {
   code: CloudConnectErrorCode;
   message: string;
   retryable: boolean;
+  /** Developer-only facts (status, URL, cause); never needed for rendering. */
+  detail?: ErrorDetail;
 }
 
 /**
@@ -68,16 +91,23 @@ export class CloudConnectError extends Error {
   override readonly name = 'CloudConnectError';
   readonly code: CloudConnectErrorCode;
   readonly retryable: boolean;
+  /** Developer-only facts (status, URL, cause, likely fix); never needed for rendering. */
+  readonly detail: ErrorDetail | undefined;
 
-  constructor(code: CloudConnectErrorCode, message?: string, options?: { cause?: unknown }) {
-    super(message ?? messageFor(`error.${code}`), options);
+  constructor(
+    code: CloudConnectErrorCode,
+    message?: string,
+    options?: { cause?: unknown; detail?: ErrorDetail },
+  ) {
+    super(message ?? formatMessage(errorMessages, `error.${code}`), options);
     this.code = code;
     this.retryable = isRetryableCode(code);
+    this.detail = options?.detail;
   }
 
   /** The plain-data form, for context, logs and the wire. */
   toJSON(): ErrorInfo {
-    return errorInfo(this.code, this.message);
+    return errorInfo(this.code, this.message, undefined, this.detail);
   }
 }
 
@@ -86,20 +116,26 @@ export function errorInfo(
   code: CloudConnectErrorCode,
   message?: string,
   messages?: MessageOverrides,
+  detail?: ErrorDetail,
 ): ErrorInfo {
   return {
     code,
-    message: message ?? messageFor(`error.${code}`, undefined, messages),
+    message: message ?? formatMessage(errorMessages, `error.${code}`, undefined, messages),
     retryable: isRetryableCode(code),
+    ...(detail && { detail }),
   };
 }
 
-/** A refused input: a stable code and the catalog's message (what the domain's parsers return). */
-export function refusal<C extends string>(
+/**
+ * A refused input: a stable code and its message from the caller's area of the catalog (what
+ * the domain's parsers return).
+ */
+export function refusal<C extends string, Id extends MessageId>(
   code: C,
-  id: MessageId,
+  catalog: Readonly<Record<Id, string>>,
+  id: Id,
   values?: Readonly<Record<string, string | number>>,
   messages?: MessageOverrides,
 ): { ok: false; code: C; message: string } {
-  return { ok: false, code, message: messageFor(id, values, messages) };
+  return { ok: false, code, message: formatMessage(catalog, id, values, messages) };
 }

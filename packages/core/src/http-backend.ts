@@ -1,14 +1,22 @@
-import type {
-  Blocker,
-  CallOptions,
-  ConnectBackend,
-  Connection,
-  ConnectionCheck,
-  ConnectSession,
-  RevocationCheck,
+import {
+  type Blocker,
+  type CallOptions,
+  type ConnectBackend,
+  type Connection,
+  type ConnectionCheck,
+  type ConnectSession,
+  honouredRetryAfter,
+  type RevocationCheck,
 } from './backend';
-import { CloudConnectError, type CloudConnectErrorCode, isErrorCode } from './errors';
-import { type MessageOverrides, messageFor } from './messages';
+import {
+  CloudConnectError,
+  type CloudConnectErrorCode,
+  type ErrorDetail,
+  isErrorCode,
+} from './errors';
+import type { MessageOverrides } from './messages';
+import { errorMessages } from './messages/errors';
+import { formatMessage } from './messages/format';
 
 /** Error codes the server's handler answers with, beyond the client's own codes. */
 export type WireErrorCode =
@@ -56,12 +64,21 @@ export type HttpBackendHeaders =
 
 /** Options of `createHttpBackend`. */
 export interface HttpBackendOptions {
-  /** Where the server's handler is mounted, e.g. `/api/cloud-connect` or an absolute URL. */
+  /**
+   * Where the server's handler is mounted (its `basePath`): an absolute http(s) URL, or a
+   * relative one such as `/api/cloud-connect` where there is a page to resolve it against
+   * (`globalThis.location`; not during server rendering).
+   */
   baseUrl: string;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
   headers?: HttpBackendHeaders;
   messages?: MessageOverrides;
+  /**
+   * The largest response body read, in bytes; past it the download is cancelled and the call
+   * fails with `NETWORK`. @default 1048576 (1 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
 /** An error from the HTTP backend: a `CloudConnectError` with the HTTP status and Retry-After. */
@@ -74,23 +91,25 @@ export class HttpBackendError extends CloudConnectError {
   constructor(
     code: CloudConnectErrorCode,
     message: string,
-    details: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+    details: { status?: number; retryAfterMs?: number; cause?: unknown; detail?: ErrorDetail } = {},
   ) {
-    super(code, message, 'cause' in details ? { cause: details.cause } : undefined);
+    super(code, message, {
+      ...('cause' in details && { cause: details.cause }),
+      ...(details.detail && { detail: details.detail }),
+    });
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
   }
 }
 
 /**
- * Reads a `Retry-After` header (seconds or an HTTP date) as milliseconds; anything else, or
- * more than an hour, is `undefined`.
+ * Reads a `Retry-After` header (seconds or an HTTP date) as milliseconds, capped at an hour;
+ * anything else (a past date, nonsense) is `undefined`.
  */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (value === null) return undefined;
   const text = value.trim();
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
-  return Number.isFinite(ms) && ms >= 0 && ms <= 3_600_000 ? Math.round(ms) : undefined;
+  return honouredRetryAfter(/^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now);
 }
 
 type Shape<T> = (value: unknown) => value is T;
@@ -141,7 +160,7 @@ export const isConnectionCheck: Shape<ConnectionCheck> = (value): value is Conne
   if (value.status === 'pending') {
     return (
       ['not-assumable', 'throttled', 'network'].includes(value.reason as string) &&
-      isOptional(value.retryAfterMs, (v) => typeof v === 'number' && v >= 0) &&
+      isOptional(value.retryAfterMs, (v) => honouredRetryAfter(v) !== undefined) &&
       isOptional(value.stackStatus, isString)
     );
   }
@@ -177,11 +196,82 @@ const isBlockers = (value: unknown): value is Blocker[] =>
 const isConnectionOrNull = (value: unknown): value is Connection | null =>
   value === null || isConnection(value);
 
+// Statuses that mean the request never reached a Cloud Connect route that takes it: the
+// integration is wrong (baseUrl vs basePath, or a proxy that changes method or content type).
+const MISCONFIGURED_STATUSES: readonly number[] = [404, 405, 415];
+
+const DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
+
+// The page a relative baseUrl resolves against, if there is one.
+const pageUrl = () => (globalThis as { location?: { href?: unknown } }).location?.href;
+
+// An http(s) base URL, resolved against the page; the reason it is not one, else.
+function baseUrlProblem(baseUrl: unknown): string | undefined {
+  const page = pageUrl();
+  try {
+    const { protocol } = new URL(baseUrl as string, typeof page === 'string' ? page : undefined);
+    if (typeof baseUrl === 'string' && (protocol === 'https:' || protocol === 'http:')) {
+      return undefined;
+    }
+  } catch {}
+  return typeof baseUrl === 'string' &&
+    typeof page !== 'string' &&
+    !/^[a-z][a-z\d+.-]*:/i.test(baseUrl)
+    ? 'is relative and there is no page to resolve it against (no globalThis.location, e.g. during server rendering): pass an absolute URL'
+    : 'is not an http(s) URL';
+}
+
+// A response's body as text, reading at most `limit` bytes: past it, the download is cancelled
+// and the answer is null (never buffered whole).
+async function readBody(response: Response, limit: number): Promise<string | null> {
+  const body = response.body;
+  if (!body) return '';
+  if (Number(response.headers.get('content-length')) > limit) {
+    body.cancel().catch(() => {});
+    return null;
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(read.value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** One request of the wire protocol. */
+interface Route<T> {
+  path: string;
+  /** The answer's field that holds the value. */
+  field: string;
+  shape: Shape<T>;
+  /** A POST's JSON body; a GET has none. */
+  body?: object;
+  /** The route names a session or connection: a 404 `NOT_FOUND` means the server forgot it. */
+  namesSession?: boolean;
+}
+
 /**
  * A `ConnectBackend` over the server package's wire protocol (JSON both ways). Every failure
- * is a `HttpBackendError` with a stable `code`: HTML error pages, non-JSON, truncated JSON,
- * unexpected shapes and a throwing `fetch` are all `NETWORK` with a readable message.
+ * is a `HttpBackendError` with a stable `code` and a developer `detail` (status, URL, cause):
+ * a throwing `fetch`, HTML error pages, non-JSON, truncated JSON, unexpected shapes and bodies
+ * over `maxResponseBytes` are `NETWORK` with a readable message; 404, 405 and 415 are
+ * `MISCONFIGURED` (the integration is wrong; `detail.hint` says what to check), except a 404
+ * `NOT_FOUND` from a session's or connection's route, which is `SESSION_NOT_FOUND`.
  *
+ * @throws CloudConnectError `MISCONFIGURED` when `baseUrl` is not an http(s) URL, or is
+ *   relative where there is no page to resolve it against (no `globalThis.location`).
  * @example
  * const backend = createHttpBackend({
  *   baseUrl: '/api/cloud-connect',
@@ -189,73 +279,102 @@ const isConnectionOrNull = (value: unknown): value is Connection | null =>
  * });
  */
 export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
-  const { messages } = options;
-  const base = options.baseUrl.replace(/\/+$/, '');
+  const { baseUrl, messages, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES } = options;
+  const problem = baseUrlProblem(baseUrl);
+  if (problem) {
+    throw new CloudConnectError(
+      'MISCONFIGURED',
+      `createHttpBackend: baseUrl ${JSON.stringify(baseUrl)} ${problem}.`,
+    );
+  }
+  const base = baseUrl.replace(/\/+$/, '');
+  const fail = (
+    code: CloudConnectErrorCode,
+    detail: ErrorDetail,
+    extra: { retryAfterMs?: number; cause?: unknown } = {},
+    message = formatMessage(errorMessages, `error.${code}`, undefined, messages),
+  ) =>
+    new HttpBackendError(code, message, {
+      ...extra,
+      ...(detail.status !== undefined && { status: detail.status }),
+      detail,
+    });
 
-  // One request: a GET without a body, or a POST of `body`; the answer's `field` must be a `shape`.
-  async function call<T>(
-    path: string,
-    field: string,
-    shape: Shape<T>,
-    opts: CallOptions | undefined,
-    body?: object,
-  ): Promise<T> {
+  async function call<T>(route: Route<T>, opts: CallOptions | undefined): Promise<T> {
     const signal = opts?.signal;
-    const post = body !== undefined;
+    const post = route.body !== undefined;
+    const method = post ? 'POST' : 'GET';
+    const url = `${base}${route.path}`;
     let response: Response;
     try {
       const extra =
         typeof options.headers === 'function' ? await options.headers() : options.headers;
-      response = await (options.fetch ?? globalThis.fetch)(`${base}${path}`, {
-        method: post ? 'POST' : 'GET',
+      response = await (options.fetch ?? globalThis.fetch)(url, {
+        method,
         headers: {
           accept: 'application/json',
           ...extra,
           ...(post && { 'content-type': 'application/json' }),
         },
-        ...(post && { body: JSON.stringify(body) }),
+        ...(post && { body: JSON.stringify(route.body) }),
         ...(signal && { signal }),
       });
     } catch (cause) {
       // An abort is the caller's own doing: pass it on as it is.
       if (signal?.aborted) throw cause;
-      throw new HttpBackendError('NETWORK', messageFor('error.NETWORK', undefined, messages), {
-        cause,
-      });
+      throw fail('NETWORK', { url, cause: String(cause) }, { cause });
     }
     const { status } = response;
     let payload: unknown;
+    let text: string | null = '';
     try {
-      payload = JSON.parse(await response.text());
+      text = await readBody(response, maxResponseBytes);
+      if (text !== null) payload = JSON.parse(text);
     } catch (cause) {
       if (signal?.aborted) throw cause;
     }
     if (status < 200 || status > 299) {
-      const error = isRecord(payload) && isRecord(payload.error) ? payload.error : {};
+      const error = isRecord(payload) && isRecord(payload.error) ? payload.error : undefined;
+      const said = isString(error?.message) ? error.message : undefined;
+      const detail: ErrorDetail = {
+        status,
+        url,
+        ...(said !== undefined && {
+          cause: isString(error?.code) ? `${error.code}: ${said}` : said,
+        }),
+      };
       // The status decides when the body does not: 401 and 429 always mean what they say.
-      const code =
-        status === 401
-          ? 'UNAUTHORIZED'
-          : status === 429
-            ? 'RATE_LIMITED'
-            : isErrorCode(error.code)
-              ? error.code
-              : 'NETWORK';
+      let code: CloudConnectErrorCode = 'NETWORK';
+      if (status === 401) code = 'UNAUTHORIZED';
+      else if (status === 429) code = 'RATE_LIMITED';
+      else if (isErrorCode(error?.code)) code = error.code;
+      else if (status === 404 && route.namesSession && error?.code === 'NOT_FOUND') {
+        code = 'SESSION_NOT_FOUND';
+      } else if (MISCONFIGURED_STATUSES.includes(status)) {
+        code = 'MISCONFIGURED';
+        detail.hint = `${method} ${url} answered ${status}${error ? '' : ', not from Cloud Connect'}: check that baseUrl (${baseUrl}) matches the server's basePath, and that nothing in between changes the method or the JSON content type.`;
+      }
       const retryAfterMs =
         code === 'RATE_LIMITED' ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
-      throw new HttpBackendError(code, messageFor(`error.${code}`, undefined, messages), {
-        status,
+      throw fail(code, detail, {
         ...(retryAfterMs !== undefined && { retryAfterMs }),
-        ...(isString(error.message) && { cause: error.message }),
+        ...(said !== undefined && { cause: said }),
       });
     }
-    const value = isRecord(payload) ? payload[field] : undefined;
-    if (payload === undefined || !shape(value)) {
-      const detail = `HTTP ${status}, ${payload === undefined ? 'not JSON' : `no valid "${field}"`}`;
-      throw new HttpBackendError(
+    const value = isRecord(payload) ? payload[route.field] : undefined;
+    if (payload === undefined || !route.shape(value)) {
+      const why =
+        text === null
+          ? `over ${maxResponseBytes} bytes`
+          : payload === undefined
+            ? 'not JSON'
+            : `no valid "${route.field}"`;
+      const detail = `HTTP ${status}, ${why}`;
+      throw fail(
         'NETWORK',
-        messageFor('machine.badResponse', { detail }, messages),
-        { status },
+        { status, url, cause: detail },
+        {},
+        formatMessage(errorMessages, 'machine.badResponse', { detail }, messages),
       );
     }
     return value;
@@ -263,19 +382,46 @@ export function createHttpBackend(options: HttpBackendOptions): ConnectBackend {
 
   return {
     createSession: ({ accountId }, opts) =>
-      call('/sessions', 'session', isConnectSession, opts, { accountId }),
-    checkConnection: ({ sessionId }, opts) =>
       call(
-        `/sessions/${encodeURIComponent(sessionId)}/check`,
-        'check',
-        isConnectionCheck,
+        { path: '/sessions', field: 'session', shape: isConnectSession, body: { accountId } },
         opts,
-        {},
       ),
+    async checkConnection({ sessionId }, opts) {
+      const check = await call(
+        {
+          path: `/sessions/${encodeURIComponent(sessionId)}/check`,
+          field: 'check',
+          shape: isConnectionCheck,
+          body: {},
+          namesSession: true,
+        },
+        opts,
+      );
+      const retryAfterMs =
+        check.status === 'pending' ? honouredRetryAfter(check.retryAfterMs) : undefined;
+      return retryAfterMs === undefined ? check : { ...check, retryAfterMs };
+    },
     listBlockers: ({ accountId }, opts) =>
-      call(`/blockers?${new URLSearchParams({ accountId })}`, 'blockers', isBlockers, opts),
+      call(
+        {
+          path: `/blockers?${new URLSearchParams({ accountId })}`,
+          field: 'blockers',
+          shape: isBlockers,
+        },
+        opts,
+      ),
     checkRevocation: ({ accountId }, opts) =>
-      call('/revocation/check', 'check', isRevocationCheck, opts, { accountId }),
-    getConnection: (opts) => call('/connection', 'connection', isConnectionOrNull, opts),
+      call(
+        {
+          path: '/revocation/check',
+          field: 'check',
+          shape: isRevocationCheck,
+          body: { accountId },
+          namesSession: true,
+        },
+        opts,
+      ),
+    getConnection: (opts) =>
+      call({ path: '/connection', field: 'connection', shape: isConnectionOrNull }, opts),
   };
 }

@@ -19,6 +19,7 @@ export {
   CloudConnectError,
   type CloudConnectErrorCode,
   ERROR_CODES,
+  type ErrorDetail,
   type ErrorInfo,
   errorInfo,
   isErrorCode,

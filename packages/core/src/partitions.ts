@@ -1,5 +1,6 @@
 import { refusal } from './errors';
 import type { MessageOverrides } from './messages';
+import { linkMessages } from './messages/links';
 
 /** The AWS partitions Cloud Connect supports. Isolated partitions (`us-iso*`, `eu-isoe-*`) are not. */
 export type Partition = 'aws' | 'aws-us-gov' | 'aws-cn';
@@ -61,10 +62,16 @@ const ISOLATED = /-iso[a-z]?-/;
  */
 export function partitionOfRegion(region: unknown, messages?: MessageOverrides): PartitionResult {
   if (typeof region !== 'string' || !REGION_SHAPE.test(region)) {
-    return refusal('invalid-region', 'region.invalid', { region: shown(region) }, messages);
+    return refusal(
+      'invalid-region',
+      linkMessages,
+      'region.invalid',
+      { region: shown(region) },
+      messages,
+    );
   }
   if (ISOLATED.test(region)) {
-    return refusal('unsupported-partition', 'region.isolated', { region }, messages);
+    return refusal('unsupported-partition', linkMessages, 'region.isolated', { region }, messages);
   }
   const partition = region.startsWith('cn-')
     ? 'aws-cn'

@@ -1,4 +1,6 @@
-import { type MessageOverrides, messageFor } from './messages';
+import type { MessageOverrides } from './messages';
+import { formatMessage } from './messages/format';
+import { permissionMessages } from './messages/permissions';
 
 /**
  * The permission catalog, UI half: the groups of what the `porter-manager` role may do, in
@@ -39,7 +41,12 @@ export interface PermissionListItem {
 export function permissionList(messages?: MessageOverrides): PermissionListItem[] {
   return PERMISSION_GROUP_IDS.map((id) => ({
     id,
-    title: messageFor(`permission.${id}.title`, undefined, messages),
-    description: messageFor(`permission.${id}.description`, undefined, messages),
+    title: formatMessage(permissionMessages, `permission.${id}.title`, undefined, messages),
+    description: formatMessage(
+      permissionMessages,
+      `permission.${id}.description`,
+      undefined,
+      messages,
+    ),
   }));
 }

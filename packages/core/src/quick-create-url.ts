@@ -1,6 +1,7 @@
 import { cloudFormationHome, fragmentQuery, isStackName, parseUrl } from './console-home';
 import { refusal } from './errors';
 import type { MessageOverrides } from './messages';
+import { linkMessages } from './messages/links';
 import { isS3Host, type LinkFailure } from './partitions';
 
 /** What `quickCreateUrl` needs. */
@@ -56,15 +57,15 @@ export function quickCreateUrl(options: QuickCreateUrlOptions): LinkResult {
         template.port === '' &&
         isS3Host(template.hostname, home.partition)));
   if (!acceptable) {
-    return refusal('invalid-template-url', 'link.templateUrl', { region }, messages);
+    return refusal('invalid-template-url', linkMessages, 'link.templateUrl', { region }, messages);
   }
   if (!isStackName(stackName)) {
-    return refusal('invalid-stack-name', 'link.stackName', undefined, messages);
+    return refusal('invalid-stack-name', linkMessages, 'link.stackName', undefined, messages);
   }
   const fragment = new URLSearchParams({ templateURL: templateUrl, stackName });
   for (const [name, value] of Object.entries(parameters ?? {})) {
     if (!PARAMETER_NAME.test(name) || typeof value !== 'string') {
-      return refusal('invalid-parameter', 'link.parameter', { name }, messages);
+      return refusal('invalid-parameter', linkMessages, 'link.parameter', { name }, messages);
     }
     fragment.set(`param_${name}`, value);
   }

@@ -1,5 +1,6 @@
 import { refusal } from './errors';
 import type { MessageOverrides } from './messages';
+import { linkMessages } from './messages/links';
 import { DEFAULT_STACK_NAME, type LinkFailure, type Partition } from './partitions';
 import { ROLE_LOGICAL_ID, type RoleTemplate, type TemplateValue } from './role-template';
 
@@ -55,7 +56,8 @@ export function resolveRoleTemplate(
       value.length <= (declaration.MaxLength ?? Number.POSITIVE_INFINITY) &&
       // CloudFormation's AllowedPattern must match the whole value.
       new RegExp(`^(?:${declaration.AllowedPattern ?? '.*'})$`).test(value);
-    if (!valid) return refusal('invalid-parameter', 'link.parameter', { name }, messages);
+    if (!valid)
+      return refusal('invalid-parameter', linkMessages, 'link.parameter', { name }, messages);
   }
   const properties = template.Resources[ROLE_LOGICAL_ID].Properties;
   const roleArn = `arn:${partition}:iam::${accountId}:role/${properties.RoleName}`;

@@ -1,6 +1,7 @@
 import { parseAccountId } from './account-id';
 import { refusal } from './errors';
 import type { MessageOverrides } from './messages';
+import { linkMessages } from './messages/links';
 import { isPartition, type LinkFailure, type Partition } from './partitions';
 
 /** What `roleArn` needs. */
@@ -29,12 +30,12 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 export function roleArn(options: RoleArnOptions): RoleArnResult {
   const { partition, roleName, messages } = options;
   if (!isPartition(partition)) {
-    return refusal('unsupported-partition', 'partition.unknown', undefined, messages);
+    return refusal('unsupported-partition', linkMessages, 'partition.unknown', undefined, messages);
   }
   const account = parseAccountId(options.accountId, messages);
   if (!account.ok) return { ok: false, code: 'invalid-account-id', message: account.message };
   if (typeof roleName !== 'string' || !ROLE_NAME.test(roleName)) {
-    return refusal('invalid-role-name', 'roleArn.roleName', undefined, messages);
+    return refusal('invalid-role-name', linkMessages, 'roleArn.roleName', undefined, messages);
   }
   return { ok: true, arn: `arn:${partition}:iam::${account.accountId}:role/${roleName}` };
 }

@@ -1,6 +1,7 @@
 import { cloudFormationHome, fragmentQuery, isStackName } from './console-home';
 import { refusal } from './errors';
 import type { MessageOverrides } from './messages';
+import { linkMessages } from './messages/links';
 import type { LinkResult } from './quick-create-url';
 
 /** What `stacksConsoleUrl` needs. */
@@ -26,7 +27,7 @@ export function stacksConsoleUrl(options: StacksConsoleUrlOptions): LinkResult {
   const home = cloudFormationHome(region, options.consoleBaseUrl, messages);
   if (!home.ok) return home;
   if (!isStackName(stackName)) {
-    return refusal('invalid-stack-name', 'link.stackName', undefined, messages);
+    return refusal('invalid-stack-name', linkMessages, 'link.stackName', undefined, messages);
   }
   const fragment = new URLSearchParams({
     filteringText: stackName,

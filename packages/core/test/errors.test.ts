@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toErrorDetail } from '../src/backend';
 import { CloudConnectError, ERROR_CODES, errorInfo, isErrorCode } from '../src/errors';
 import { defaultMessages } from '../src/messages';
 
@@ -22,6 +23,40 @@ describe('error codes', () => {
     expect(ERROR_CODES.every(isErrorCode)).toBe(true);
     for (const other of ['UPSTREAM', 'error', '', null, 42, 'network']) {
       expect(isErrorCode(other)).toBe(false);
+    }
+  });
+});
+
+describe('MISCONFIGURED and SESSION_NOT_FOUND', () => {
+  it('need a fix or a new session, so neither retries as is', () => {
+    expect(isErrorCode('MISCONFIGURED')).toBe(true);
+    expect(isErrorCode('SESSION_NOT_FOUND')).toBe(true);
+    expect(new CloudConnectError('MISCONFIGURED').retryable).toBe(false);
+    expect(new CloudConnectError('SESSION_NOT_FOUND').retryable).toBe(false);
+  });
+});
+
+describe('error detail', () => {
+  it('travels with the plain-data form and survives JSON', () => {
+    const detail = { status: 404, url: 'https://app.example/api/sessions', hint: 'check baseUrl' };
+    const error = new CloudConnectError('MISCONFIGURED', undefined, { detail });
+    expect(error.detail).toEqual(detail);
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      code: 'MISCONFIGURED',
+      message: defaultMessages['error.MISCONFIGURED'],
+      retryable: false,
+      detail,
+    });
+    expect(errorInfo('NETWORK')).not.toHaveProperty('detail');
+  });
+
+  it('keeps only the known plain fields of whatever a backend threw', () => {
+    expect(
+      toErrorDetail({ status: 404, url: '/x', cause: new Error('boom'), hint: 1, extra: 'x' }),
+    ).toEqual({ status: 404, url: '/x' });
+    expect(toErrorDetail({ status: Number.NaN, cause: 'refused' })).toEqual({ cause: 'refused' });
+    for (const nothing of [undefined, null, 'text', 42, {}, { status: '404' }]) {
+      expect(toErrorDetail(nothing)).toBeUndefined();
     }
   });
 });

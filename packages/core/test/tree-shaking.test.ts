@@ -50,6 +50,14 @@ describe('the published entry tree-shakes', () => {
     expect(page).not.toContain('firstCheckMs');
   });
 
+  it('a page that only parses account IDs gets only the account ID messages', async () => {
+    const page = await pageImporting('parseAccountId');
+    expect(page).toContain('accountId.wrongLength');
+    for (const other of ['error.NETWORK', 'status.ready', 'permission.eks', 'link.stackName']) {
+      expect(page).not.toContain(other);
+    }
+  });
+
   it('a page that runs the flow still gets the machine', async () => {
     const page = await pageImporting('createCloudConnect');
     expect(page).toContain('cloudConnect');

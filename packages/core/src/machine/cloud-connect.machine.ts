@@ -1,11 +1,13 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { parseAccountId } from '../account-id';
-import type {
-  Blocker,
-  ConnectBackend,
-  ConnectionCheck,
-  ConnectSession,
-  RevocationCheck,
+import {
+  type Blocker,
+  type ConnectBackend,
+  type ConnectionCheck,
+  type ConnectSession,
+  honouredRetryAfter,
+  type RevocationCheck,
+  toErrorDetail,
 } from '../backend';
 import { type CloudConnectErrorCode, type ErrorInfo, errorInfo, isErrorCode } from '../errors';
 import { type ActorSystemOf, dependenciesOf } from './actor-dependencies';
@@ -25,6 +27,7 @@ const SESSION_CODES: readonly unknown[] = [
   'UNAUTHORIZED',
   'RATE_LIMITED',
   'INVALID_ACCOUNT_ID',
+  'MISCONFIGURED',
 ];
 
 const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
@@ -33,19 +36,22 @@ const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
 function toErrorInfo(error: unknown, fallback: CloudConnectErrorCode): ErrorInfo {
   const code = codeOf(error);
   if (!isErrorCode(code)) return errorInfo(fallback);
-  return errorInfo(code, error instanceof Error && error.message ? error.message : undefined);
+  const message = error instanceof Error && error.message ? error.message : undefined;
+  return errorInfo(code, message, undefined, toErrorDetail((error as { detail?: unknown }).detail));
 }
 
-// A server's Retry-After, carried by the HTTP backend's errors as `retryAfterMs`.
+// A server's Retry-After, carried by the HTTP backend's errors as `retryAfterMs` (at most an hour).
 function retryAfterOf(error: unknown): number | null {
-  const value = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+  return honouredRetryAfter((error as { retryAfterMs?: unknown } | null)?.retryAfterMs) ?? null;
 }
 
 // A thrown error during polling is a check result: retryable ones mean "try again later".
 function checkFromError(error: unknown): ConnectionCheck {
   const info = toErrorInfo(error, 'NETWORK');
-  if (!info.retryable) return { status: 'failed', code: info.code, message: info.message };
+  if (!info.retryable) {
+    const { code, message, detail } = info;
+    return { status: 'failed', code, message, ...(detail && { detail }) };
+  }
   const retryAfterMs = retryAfterOf(error);
   return {
     status: 'pending',
@@ -56,7 +62,9 @@ function checkFromError(error: unknown): ConnectionCheck {
 
 // The error a failed check reports (its own message, else the catalog's); null for other checks.
 function failureOf(check: ConnectionCheck | RevocationCheck | null): ErrorInfo | null {
-  return check?.status === 'failed' ? errorInfo(check.code, check.message || undefined) : null;
+  return check?.status === 'failed'
+    ? errorInfo(check.code, check.message || undefined, undefined, toErrorDetail(check.detail))
+    : null;
 }
 
 // A failed check that waiting cannot fix.
@@ -195,6 +203,7 @@ function buildCloudConnectMachine() {
       isRevocationFatal: (_, check: RevocationCheck | ConnectionCheck) => isFatal(check),
       isLaunchFailure: ({ context }) => context.failedStep === 'launch',
       isRevokeFailure: ({ context }) => context.failedStep === 'revoke',
+      isSessionLost: ({ context }) => context.error?.code === 'SESSION_NOT_FOUND',
     },
     actions: {
       assignAccountId: assign(({ context, event }) => {
@@ -393,8 +402,6 @@ function buildCloudConnectMachine() {
     initial: 'disconnected',
     states: {
       disconnected: {
-        description:
-          'The user enters an AWS account ID; submitting it creates a session on the backend.',
         always: { guard: 'hasConnection', target: 'connected' },
         initial: 'editing',
         on: {
@@ -405,8 +412,6 @@ function buildCloudConnectMachine() {
         },
         states: {
           editing: {
-            description:
-              'Typing the account ID. Its error shows on blur or submit, never on the first keystroke.',
             on: {
               'ACCOUNT_ID.CHANGE': { actions: 'assignAccountId' },
               'ACCOUNT_ID.BLUR': { actions: 'validateAccountIdOnBlur' },
@@ -421,8 +426,6 @@ function buildCloudConnectMachine() {
             },
           },
           creatingSession: {
-            description:
-              'Creating (or fetching) the session that holds the ExternalId and the quick-create link. Editing the ID cancels it.',
             tags: ['loading'],
             entry: 'clearError',
             invoke: {
@@ -460,8 +463,6 @@ function buildCloudConnectMachine() {
             },
           },
           sessionFailed: {
-            description:
-              'Creating the session failed (SESSION_FAILED, NETWORK, UNAUTHORIZED, RATE_LIMITED). RETRY tries again; a rate limit retries by itself after Retry-After.',
             after: { retryAfter: { guard: 'isRateLimited', target: 'creatingSession' } },
             on: {
               RETRY: 'creatingSession',
@@ -484,8 +485,6 @@ function buildCloudConnectMachine() {
       },
 
       connecting: {
-        description:
-          'The quick-create link is ready; the user launches the stack; the machine verifies that it can assume the role.',
         initial: 'ready',
         on: {
           'PAGE.VISIBLE': { actions: 'markWatched' },
@@ -498,7 +497,6 @@ function buildCloudConnectMachine() {
         },
         states: {
           ready: {
-            description: 'Waiting for the user to open the quick-create link and create the stack.',
             on: {
               'STACK.LAUNCHED': {
                 target: 'verifying',
@@ -511,8 +509,6 @@ function buildCloudConnectMachine() {
             },
           },
           verifying: {
-            description:
-              'Checking whether the role can be assumed until it can, a check fails for good, or the timeout: every visibleIntervalMs while the page is watched (PAGE.VISIBLE, for visibleWindowMs), else on a schedule that backs off.',
             type: 'parallel',
             entry: 'armDeadlines',
             invoke: {
@@ -524,12 +520,9 @@ function buildCloudConnectMachine() {
             on: { 'STACK.LAUNCHED': { actions: ['assignPopupBlocked', 'emitStackLaunched'] } },
             states: {
               polling: {
-                description: 'The check loop: waiting -> checking -> deciding.',
                 initial: 'waiting',
                 states: {
                   waiting: {
-                    description:
-                      'Waiting for the next check, due at a deadline kept in context (so it survives a restore). PAGE.VISIBLE checks at once.',
                     invoke: {
                       id: 'nextCheck',
                       src: 'wait',
@@ -542,7 +535,6 @@ function buildCloudConnectMachine() {
                     },
                   },
                   checking: {
-                    description: 'Asking the backend, once, whether the role can be assumed.',
                     tags: ['checking'],
                     entry: ['countAttempt', 'emitVerificationAttempt'],
                     invoke: {
@@ -563,8 +555,6 @@ function buildCloudConnectMachine() {
                     },
                   },
                   deciding: {
-                    description:
-                      'Acting on the last check: connected, failed for good, or schedule the next one ("pending" is never an error).',
                     always: [
                       {
                         guard: 'isCheckConnected',
@@ -582,11 +572,9 @@ function buildCloudConnectMachine() {
                 },
               },
               patience: {
-                description: 'Whether this is taking longer than usual.',
                 initial: 'normal',
                 states: {
                   normal: {
-                    description: 'Within the usual time (until slowAfterMs after launch).',
                     invoke: {
                       id: 'slowMark',
                       src: 'wait',
@@ -595,8 +583,6 @@ function buildCloudConnectMachine() {
                     },
                   },
                   slow: {
-                    description:
-                      'Longer than usual: the UI shows troubleshooting while polling goes on.',
                     tags: ['slow'],
                   },
                 },
@@ -604,8 +590,6 @@ function buildCloudConnectMachine() {
             },
           },
           timedOut: {
-            description:
-              'Polling stopped after timeoutMs (TIMED_OUT, retryable). RETRY or VERIFY.NOW resumes it.',
             on: {
               RETRY: { target: 'verifying', actions: 'resumeVerification' },
               'VERIFY.NOW': { target: 'verifying', actions: 'resumeVerification' },
@@ -619,7 +603,6 @@ function buildCloudConnectMachine() {
       },
 
       connected: {
-        description: 'Verified: the context holds the role ARN and the verification time.',
         initial: 'watching',
         on: {
           'REVOKE.START': { target: 'revoking', actions: 'clearError' },
@@ -627,15 +610,13 @@ function buildCloudConnectMachine() {
         },
         states: {
           watching: {
-            description: 'Decides whether periodic health checks run (healthIntervalMs > 0).',
             always: [
               { guard: 'isHealthCheckOn', target: 'waiting', actions: 'scheduleHealthCheck' },
               { target: 'healthy' },
             ],
           },
-          healthy: { description: 'Verified; health checks are off.' },
+          healthy: {},
           waiting: {
-            description: 'Waiting for the next health check (a deadline in context).',
             invoke: {
               id: 'nextHealthCheck',
               src: 'wait',
@@ -644,7 +625,6 @@ function buildCloudConnectMachine() {
             },
           },
           checking: {
-            description: 'Checking that the role can still be assumed.',
             tags: ['checking'],
             invoke: {
               id: 'healthCheck',
@@ -669,16 +649,12 @@ function buildCloudConnectMachine() {
             },
           },
           accessLost: {
-            description:
-              'The role can no longer be assumed (ACCESS_LOST, or the verdict that needs a fix). RETRY checks again.',
             on: { RETRY: 'checking', 'VERIFY.NOW': 'checking' },
           },
         },
       },
 
       revoking: {
-        description:
-          'Checks blockers (clusters), guides the stack deletion, then confirms that the role can no longer be assumed.',
         initial: 'checkingBlockers',
         on: {
           'REVOKE.CANCEL': { target: 'connected', actions: 'clearRevocation' },
@@ -689,7 +665,6 @@ function buildCloudConnectMachine() {
         },
         states: {
           checkingBlockers: {
-            description: 'Asking the backend what must go first (clusters Porter manages).',
             tags: ['loading'],
             invoke: {
               id: 'listBlockers',
@@ -717,17 +692,12 @@ function buildCloudConnectMachine() {
             },
           },
           blockersUnknown: {
-            description: 'Listing the blockers failed. RETRY or REVOKE.RECHECK asks again.',
             on: { RETRY: 'checkingBlockers', 'REVOKE.RECHECK': 'checkingBlockers' },
           },
           blocked: {
-            description:
-              'Clusters must be deleted first (REVOKE_BLOCKED). REVOKE.RECHECK asks again.',
             on: { 'REVOKE.RECHECK': 'checkingBlockers', RETRY: 'checkingBlockers' },
           },
           loadingLink: {
-            description:
-              'Fetching the session (idempotent) for its stacks-console link, when the machine started on an existing connection.',
             tags: ['loading'],
             invoke: {
               id: 'loadSession',
@@ -745,8 +715,6 @@ function buildCloudConnectMachine() {
             },
           },
           deletingStack: {
-            description:
-              'The stacks-console link is shown; waiting for the user to delete the PorterRole stack.',
             on: {
               'REVOKE.STACK_DELETE_LAUNCHED': {
                 target: 'confirming',
@@ -756,12 +724,9 @@ function buildCloudConnectMachine() {
             },
           },
           confirming: {
-            description:
-              'Polling checkRevocation every revocationIntervalMs until the role is gone.',
             initial: 'waiting',
             states: {
               waiting: {
-                description: 'Waiting for the next revocation check (a deadline in context).',
                 invoke: {
                   id: 'nextRevocationCheck',
                   src: 'wait',
@@ -774,7 +739,6 @@ function buildCloudConnectMachine() {
                 },
               },
               checking: {
-                description: 'Asking the backend whether the role can still be assumed.',
                 tags: ['checking'],
                 entry: 'countRevocationCheck',
                 invoke: {
@@ -843,7 +807,6 @@ function buildCloudConnectMachine() {
       },
 
       revoked: {
-        description: 'Access is removed and confirmed. EDIT starts over.',
         on: {
           EDIT: { target: 'disconnected.editing', actions: 'resetFlow' },
           CANCEL: { actions: { type: 'emitExit', params: 'revoked' } },
@@ -851,11 +814,15 @@ function buildCloudConnectMachine() {
       },
 
       failed: {
-        description:
-          'An error that waiting will not fix. RETRY goes back to the step that can fix it (STACK_FAILED: launch again); EDIT goes to the account ID.',
         on: {
           RETRY: [
             { guard: 'isRevokeFailure', target: 'revoking', actions: 'clearError' },
+            // The server forgot the session: checking it again cannot help; a new one can.
+            {
+              guard: 'isSessionLost',
+              target: 'disconnected.creatingSession',
+              actions: 'resetFlow',
+            },
             { guard: 'isLaunchFailure', target: 'connecting.ready', actions: 'clearError' },
             { target: 'connecting.verifying', actions: 'resumeVerification' },
           ],

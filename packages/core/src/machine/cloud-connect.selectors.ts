@@ -2,7 +2,9 @@ import type { SnapshotFrom } from 'xstate';
 import { formatAccountId, parseAccountId } from '../account-id';
 import type { Blocker, Connection, ConnectSession } from '../backend';
 import type { ErrorInfo } from '../errors';
-import { type MessageId, type MessageOverrides, messageFor } from '../messages';
+import type { MessageOverrides } from '../messages';
+import { formatMessage } from '../messages/format';
+import { statusMessages } from '../messages/status';
 import type { CloudConnectMachine } from './cloud-connect.machine';
 import type { CloudConnectState } from './cloud-connect.types';
 
@@ -202,13 +204,13 @@ const STATUS_STEPS: readonly CloudConnectStep[] = [
 export function statusMessage(status: CloudConnectStatus, messages?: MessageOverrides): string {
   // Loading the link for an existing connection reads like checking blockers to the user.
   const step = status.step === 'loadingLink' ? 'checkingBlockers' : status.step;
-  const id: MessageId | undefined = status.isSlow
+  const id: keyof typeof statusMessages | undefined = status.isSlow
     ? 'status.slow'
     : STATUS_STEPS.includes(step)
-      ? (`status.${step}` as MessageId)
+      ? (`status.${step}` as keyof typeof statusMessages)
       : undefined;
   return id
-    ? messageFor(id, { accountId: formatAccountId(status.accountId) }, messages)
+    ? formatMessage(statusMessages, id, { accountId: formatAccountId(status.accountId) }, messages)
     : (localizeError(status.error, messages)?.message ?? '');
 }
 

@@ -5,7 +5,7 @@ import { type CloudConnectMachine, cloudConnectMachine } from './cloud-connect.m
 import type { CloudConnectInput, CloudConnectMachineOptions } from './cloud-connect.types';
 import { assertSnapshot } from './snapshot';
 import { upgradeSnapshot } from './snapshot-upgrade';
-import { systemClock } from './timing';
+import { resolveTiming, systemClock } from './timing';
 
 /** A running (or not yet started) Cloud Connect actor. */
 export type CloudConnectActor = Actor<CloudConnectMachine>;
@@ -27,6 +27,8 @@ export interface CreateCloudConnectOptions extends CloudConnectMachineOptions {
  *
  * @throws CloudConnectError `INVALID_SNAPSHOT` when the snapshot is not one of this machine
  *   or its `context.snapshotVersion` is not the current one.
+ * @throws RangeError naming the key when an `input.timing` value is not a number of
+ *   milliseconds from 0 to 2^31-1 (longer timers fire at once).
  * @example
  * const actor = createCloudConnect({ backend, snapshot: JSON.parse(saved) });
  * actor.on('connected', ({ connection }) => save(connection));
@@ -34,6 +36,8 @@ export interface CreateCloudConnectOptions extends CloudConnectMachineOptions {
  */
 export function createCloudConnect(options: CreateCloudConnectOptions): CloudConnectActor {
   const { backend, input, inspect } = options;
+  // Here, not only in the machine's context factory: there the error would end the actor instead.
+  resolveTiming(input?.timing);
   const snapshot = options.snapshot === undefined ? undefined : upgradeSnapshot(options.snapshot);
   if (snapshot !== undefined) assertSnapshot(cloudConnectMachine, snapshot);
   return createActor(cloudConnectMachine, {

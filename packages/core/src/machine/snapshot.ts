@@ -1,4 +1,5 @@
 import { CloudConnectError } from '../errors';
+import { isBlocker, isConnection, isConnectSession } from '../http-backend';
 import { isDuration, TIMING_KEYS } from './timing';
 
 /** The persisted-snapshot format. Bump it when a persisted snapshot could no longer restore. */
@@ -21,7 +22,9 @@ interface ResolvesState {
 /**
  * Throws `INVALID_SNAPSHOT` unless `snapshot` looks like a persisted, active snapshot of this
  * machine at the current `SNAPSHOT_VERSION`: the machine must know its state value, and the
- * context must have the fields the machine reads.
+ * context must have the fields the machine reads. The session, blockers and connection pass the
+ * same shape checks as the server's answers (links http(s) only): a snapshot comes from storage
+ * a page does not control, so a tampered one must not render a `javascript:` link.
  */
 export function assertSnapshot(machine: ResolvesState, snapshot: unknown): void {
   if (!isRecord(snapshot)) invalid('not an object');
@@ -44,6 +47,15 @@ export function assertSnapshot(machine: ResolvesState, snapshot: unknown): void 
     !Array.isArray(context.blockers)
   ) {
     invalid('context lacks attempts, backoffStep or blockers');
+  }
+  if (context.session !== null && !isConnectSession(context.session)) {
+    invalid('context.session is not a session with http(s) links');
+  }
+  if (!(context.blockers as unknown[]).every(isBlocker)) {
+    invalid('context.blockers has an entry that is not a blocker with an http(s) or relative link');
+  }
+  if (context.connection !== null && !isConnection(context.connection)) {
+    invalid('context.connection is not a connection');
   }
   for (const key of NUMBER_OR_NULL) {
     const value = context[key];

@@ -1,3 +1,4 @@
+import { honouredRetryAfter } from '../backend';
 import type { CloudConnectClock, CloudConnectTiming } from './cloud-connect.types';
 
 // Top-level calls are marked pure, so a page that never runs the machine can drop them.
@@ -25,21 +26,33 @@ export const TIMING_KEYS = /* @__PURE__ */ Object.keys(
   DEFAULT_TIMING,
 ) as (keyof CloudConnectTiming)[];
 
-/** Whether a value can be a timing entry: a finite, non-negative number of milliseconds. */
+/** The longest wait timers run as asked (2^31-1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_DURATION_MS = 2_147_483_647;
+
+/** Whether a value can be a timing entry: a finite number of milliseconds, 0 to `MAX_DURATION_MS`. */
 export function isDuration(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  return (
+    typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_DURATION_MS
+  );
 }
 
 /**
- * Fills in the defaults; a key that is not a duration (`isDuration`) keeps its default. Without
- * overrides it is the frozen `DEFAULT_TIMING` itself, shared by every actor's context.
+ * Fills in the defaults for the keys not given. Without overrides it is the frozen
+ * `DEFAULT_TIMING` itself, shared by every actor's context.
+ * @throws RangeError naming the key when a given value is not a duration (`isDuration`).
  */
 export function resolveTiming(overrides?: Partial<CloudConnectTiming>): CloudConnectTiming {
   if (!overrides) return DEFAULT_TIMING;
   const timing = { ...DEFAULT_TIMING };
   for (const key of TIMING_KEYS) {
     const value = overrides[key];
-    if (isDuration(value)) timing[key] = value;
+    if (value === undefined) continue;
+    if (!isDuration(value)) {
+      throw new RangeError(
+        `timing.${key} must be a number of milliseconds from 0 to ${MAX_DURATION_MS}; got ${String(value)}.`,
+      );
+    }
+    timing[key] = value;
   }
   return timing;
 }
@@ -48,7 +61,7 @@ export function resolveTiming(overrides?: Partial<CloudConnectTiming>): CloudCon
  * The wait before the next verification check. While the page is watched, `visibleIntervalMs`
  * (never below `minGapMs`). Otherwise steady `intervalMs` until `backoffAfterMs` since launch,
  * then `intervalMs * 1.5^backoffStep` with +-20% jitter, never above `maxIntervalMs`. A
- * server's `retryAfterMs` is honoured as a minimum.
+ * server's `retryAfterMs` is honoured as a minimum, up to an hour.
  */
 export function nextCheckDelay(options: {
   timing: CloudConnectTiming;
@@ -67,7 +80,7 @@ export function nextCheckDelay(options: {
     const grown = timing.intervalMs * BACKOFF_FACTOR ** backoffStep;
     delay = Math.min(timing.maxIntervalMs, grown * (1 - JITTER + 2 * JITTER * random));
   }
-  return Math.round(Math.max(delay, retryAfterMs ?? 0));
+  return Math.round(Math.max(delay, honouredRetryAfter(retryAfterMs) ?? 0));
 }
 
 /** The system clock, resolving the globals at call time so fake timers apply. */

@@ -20,6 +20,7 @@ const USER_EVENTS: EventObject[] = [
   { type: 'STACK.LAUNCHED', popupBlocked: true } as EventObject,
   { type: 'VERIFY.NOW' },
   { type: 'PAGE.VISIBLE' },
+  { type: 'PAGE.HIDDEN' },
   { type: 'RETRY' },
   { type: 'CANCEL' },
   { type: 'REVOKE.START' },

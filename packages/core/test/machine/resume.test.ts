@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CloudConnectError } from '../../src/errors';
 import { createCloudConnect } from '../../src/machine/create-cloud-connect';
 import { SNAPSHOT_VERSION } from '../../src/machine/snapshot';
-import { CONNECTED, createFakeBackend, EXISTING_CONNECTION, PENDING } from './fake-backend';
+import {
+  ACCOUNT_ID,
+  CONNECTED,
+  createFakeBackend,
+  EXISTING_CONNECTION,
+  PENDING,
+} from './fake-backend';
 import { type Flow, restore, startFlow, T0, tick, toReady, toVerifying } from './harness';
 
 beforeEach(() => vi.useFakeTimers({ now: T0 }));
@@ -277,6 +283,44 @@ describe('refusing a snapshot', () => {
       { ...saved, context: { ...saved.context, backoffStep: 'x' } },
     ]) {
       expect(refuses(bad)).toBe(true);
+    }
+  });
+
+  it('checks the session, blockers and connection as it checks server answers: no javascript: link gets through', async () => {
+    const saved = await validSnapshot();
+    const context = saved.context as Record<string, unknown>;
+    const session = context.session as Record<string, unknown>;
+    const hostile = ['javascript:alert(1)', ' java\tscript:alert(1)', 'data:text/html,x'];
+    const tampered = [
+      ...hostile.flatMap((url) =>
+        ['quickCreateUrl', 'stacksConsoleUrl', 'templateUrl'].map((key) => ({
+          session: { ...session, [key]: url },
+        })),
+      ),
+      ...hostile.map((href) => ({ blockers: [{ id: 'c', kind: 'cluster', name: 'prod', href }] })),
+      { session: { ...session, externalId: 42 } },
+      { session: 'session' },
+      { blockers: [null] },
+      { blockers: [{ id: 'c', kind: 'cluster' }] },
+      { connection: { accountId: ACCOUNT_ID, roleArn: 'arn' } },
+      { connection: [] },
+    ];
+    for (const change of tampered) {
+      expect(
+        refuses({ ...saved, context: { ...context, ...change } }),
+        JSON.stringify(change),
+      ).toBe(true);
+    }
+    const fine = [
+      { blockers: [{ id: 'c', kind: 'cluster', name: 'prod', href: '/clusters/c' }] },
+      { connection: EXISTING_CONNECTION },
+      { session: null },
+    ];
+    for (const change of fine) {
+      expect(
+        refuses({ ...saved, context: { ...context, ...change } }),
+        JSON.stringify(change),
+      ).toBe(false);
     }
   });
 

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { getStateNodes } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { DIAGRAM_PATH, renderStateDiagram } from '../../scripts/generate-state-diagram';
+import { STATE_DESCRIPTIONS } from '../../src/machine/cloud-connect.descriptions';
 import { cloudConnectMachine } from '../../src/machine/cloud-connect.machine';
 
 describe('docs/state-machine.md', () => {
@@ -48,5 +50,17 @@ describe('docs/state-machine.md', () => {
       const description = row.split(' | ').at(-1) ?? '';
       expect(description.length, row).toBeGreaterThan(10);
     }
+  });
+
+  it('has one description per state, and none for a state that no longer exists', () => {
+    const paths = getStateNodes(cloudConnectMachine.root)
+      .filter((node) => node.path.length > 0)
+      .map((node) => node.path.join('.'));
+    expect(Object.keys(STATE_DESCRIPTIONS).sort()).toEqual([...paths].sort());
+  });
+
+  it('keeps descriptions out of the machine that pages download', () => {
+    const described = getStateNodes(cloudConnectMachine.root).filter((node) => node.description);
+    expect(described.map((node) => node.path.join('.'))).toEqual([]);
   });
 });

@@ -19,14 +19,32 @@ describe('timing', () => {
     });
   });
 
-  it('input.timing overrides any key; nonsense keeps the default', () => {
+  it('input.timing overrides any key; a value that is not a timer duration is a RangeError naming it', () => {
     expect(resolveTiming({ intervalMs: 1_000, healthIntervalMs: 60_000 })).toMatchObject({
       intervalMs: 1_000,
       healthIntervalMs: 60_000,
       firstCheckMs: 10_000,
     });
-    const nonsense = { intervalMs: -1, minGapMs: Number.NaN, timeoutMs: '5' } as never;
-    expect(resolveTiming(nonsense)).toEqual(DEFAULT_TIMING);
+    expect(resolveTiming({ timeoutMs: 2 ** 31 - 1, minGapMs: 0 })).toMatchObject({
+      timeoutMs: 2 ** 31 - 1,
+      minGapMs: 0,
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(DEFAULT_TIMING) as (keyof typeof DEFAULT_TIMING)[])),
+        fc.oneof(
+          fc.double().filter((v) => !(v >= 0 && v <= 2 ** 31 - 1)),
+          fc.string(),
+          fc.constant(null),
+        ),
+        (key, value) => {
+          expect(() => resolveTiming({ [key]: value } as never)).toThrow(
+            new RegExp(`^timing\\.${key} must be a number of milliseconds from 0 to 2147483647`),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('before backoffAfterMs the interval is steady; after it, within +-20% of x1.5 per step and never above the ceiling', () => {
@@ -76,7 +94,18 @@ describe('timing', () => {
     );
   });
 
-  it("a server's retryAfterMs is a floor", () => {
+  it("a server's retryAfterMs is a floor, up to an hour", () => {
+    for (const retryAfterMs of [3e9, Number.POSITIVE_INFINITY]) {
+      const delay = nextCheckDelay({
+        timing: DEFAULT_TIMING,
+        elapsedMs: 0,
+        backoffStep: 0,
+        random: 0.5,
+        retryAfterMs,
+      });
+      expect(delay).toBe(retryAfterMs === 3e9 ? 3_600_000 : DEFAULT_TIMING.intervalMs);
+    }
+
     fc.assert(
       fc.property(
         fc.nat({ max: 600_000 }),
