@@ -76,7 +76,12 @@ export function handleConsoleRequest(
           consoleErrorPage('Request refused', 'Say which stack to delete (stackId).', chrome),
         );
       }
-      context.state.deleteStack(context.signedInAccount, region, stackId, context.now());
+      try {
+        context.state.deleteStack(context.signedInAccount, region, stackId, context.now());
+      } catch (error) {
+        if (!(error instanceof AwsError)) throw error;
+        return htmlResponse(400, consoleErrorPage('Delete refused', error.message, chrome));
+      }
       return redirectResponse(safeReturnTo(form.get('returnTo'), region));
     }
     case `POST ${CONSOLE_PATHS.account}`: {

@@ -7,6 +7,7 @@ import type { SandboxClock } from './clock';
 import type { Stack, StackStatus } from './cloud-state';
 import { type ConsoleContext, regionOf, submitQuickCreate } from './console';
 import { CONSOLE_PATHS } from './console-pages';
+import { AwsError } from './query-protocol';
 
 /** Why a `sandbox.customer` call failed; `code` is stable, `message` is for people. */
 export type SandboxCustomerErrorCode =
@@ -14,6 +15,8 @@ export type SandboxCustomerErrorCode =
   | 'NOT_A_QUICK_CREATE_LINK'
   /** The console refused the form, as its page would show it (see `field` and `awsCode`). */
   | 'CREATE_REFUSED'
+  /** The console refused to delete the stack (termination protection is on). */
+  | 'DELETE_REFUSED'
   /** No stack of that name or id exists in the signed-in account and region. */
   | 'STACK_NOT_FOUND'
   /** The stack settled in another status than the one waited for (e.g. ROLLBACK_COMPLETE). */
@@ -156,7 +159,12 @@ export function createCustomer(context: CustomerContext): SandboxCustomer {
       state.settle(now);
       const stack = state.findStack(signedInAccount, region, stackName);
       if (!stack || stack.status === 'DELETE_COMPLETE') return undefined;
-      state.deleteStack(signedInAccount, region, stack.stackId, now);
+      try {
+        state.deleteStack(signedInAccount, region, stack.stackId, now);
+      } catch (error) {
+        if (!(error instanceof AwsError)) throw error;
+        throw new SandboxCustomerError('DELETE_REFUSED', error.message, { awsCode: error.code });
+      }
       return { stackId: stack.stackId, stackName: stack.name };
     },
 

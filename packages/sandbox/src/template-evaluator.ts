@@ -393,6 +393,14 @@ function materializeNew(
   }
 }
 
+/**
+ * What ValidateTemplate checks beyond the shape: every reference resolves and resources do not
+ * depend on each other in a cycle.
+ */
+export function checkTemplateReferences(template: CloudFormationTemplate): void {
+  creationOrder(template);
+}
+
 /** Resources in an order where every resource comes after the ones it refers to. */
 function creationOrder(template: CloudFormationTemplate): string[] {
   const names = Object.keys(template.Resources);
