@@ -71,6 +71,7 @@ export class PortInUseError extends Error {
 const SANDBOX_FLOW_TIMING: Partial<CloudConnectTiming> = {
   firstCheckMs: 1000,
   intervalMs: 1000,
+  visibleIntervalMs: 1000,
   minGapMs: 500,
   slowAfterMs: 20_000,
   timeoutMs: 600_000,
