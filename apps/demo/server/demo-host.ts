@@ -20,7 +20,7 @@ import { toNodeListener } from '@porter/cloud-connect-server/node';
 import { createSqliteStore } from '@porter/cloud-connect-server/sqlite';
 import { openClusterRegistry } from './cluster-registry';
 import { createDemoApi } from './demo-api';
-import { signIn, signOutCookie, tenantOf } from './demo-sign-in';
+import { signInCookie, signOutCookie, tenantOf } from './demo-sign-in';
 import type { AwsModeConfig, SandboxModeConfig } from './host-config';
 import { createMovableClock, type MovableClock, sandboxControls } from './sandbox-controls';
 import { staticFile } from './static-files';
@@ -160,7 +160,7 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
     if (!file) return new Response('Not found', { status: 404 });
     if (file.headers.get('content-type')?.startsWith('text/html')) {
       file.headers.set('content-security-policy', "default-src 'self'; frame-ancestors 'none'");
-      if (!tenantOf(request)) file.headers.append('set-cookie', signIn().setCookie);
+      if (!tenantOf(request)) file.headers.append('set-cookie', signInCookie());
     }
     return file;
   }

@@ -20,14 +20,11 @@ export function tenantOf(request: Request): string | null {
   return null;
 }
 
-/** A new tenant id and the Set-Cookie header that signs the browser in as it. */
-export function signIn(): { tenantId: string; setCookie: string } {
+/** The Set-Cookie header that signs the browser in as a new tenant. */
+export function signInCookie(): string {
   const tenantId = randomBytes(16).toString('base64url');
-  return {
-    tenantId,
-    // Lax keeps the cookie off cross-site POSTs; no Max-Age: a browser session is a demo user.
-    setCookie: `${COOKIE}=${tenantId}; Path=/; HttpOnly; SameSite=Lax`,
-  };
+  // Lax keeps the cookie off cross-site POSTs; no Max-Age: a browser session is a demo user.
+  return `${COOKIE}=${tenantId}; Path=/; HttpOnly; SameSite=Lax`;
 }
 
 /** The Set-Cookie header that signs the browser out (the next page load makes a new tenant). */
