@@ -4,7 +4,7 @@ export default defineConfig({
   resolve: { conditions: ['@porter/source'] },
   ssr: { resolve: { conditions: ['@porter/source'] } },
   test: {
-    include: ['e2e/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'e2e/**/*.test.ts'],
     // Builds the app once; every test starts its own host (sandbox, server) on free ports.
     globalSetup: ['e2e/build-app.ts'],
     // One browser at a time: the machines running this have two cores.
