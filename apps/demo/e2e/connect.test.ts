@@ -133,6 +133,7 @@ describe('connecting an AWS account', () => {
       page.keyboard.press('Enter'),
     ]);
     await consolePage.getByRole('heading', { name: 'Quick create stack' }).waitFor();
+    await expect(axeViolations(consolePage)).resolves.toEqual([]);
     await tabTo(consolePage, consolePage.getByRole('checkbox', { name: /I acknowledge/ }));
     await consolePage.keyboard.press('Space');
     await tabTo(consolePage, consolePage.getByRole('button', { name: 'Create stack' }));
