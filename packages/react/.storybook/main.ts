@@ -1,4 +1,5 @@
 import type { StorybookConfig } from '@storybook/react-vite';
+import { defaultClientConditions } from 'vite';
 
 const config: StorybookConfig = {
   framework: '@storybook/react-vite',
@@ -10,7 +11,7 @@ const config: StorybookConfig = {
     ...viteConfig,
     resolve: {
       ...viteConfig.resolve,
-      conditions: ['@porter/source', 'browser', 'module', 'import', 'default'],
+      conditions: ['@porter/source', ...defaultClientConditions],
     },
   }),
 };

@@ -65,10 +65,11 @@ interface Flow {
   restoreLater: boolean;
 }
 
-// Actors stopped by an effect cleanup. React may run the effect again on the same component
-// (StrictMode, Fast Refresh, a hidden <Activity>); a stopped actor cannot start again, so the
-// flow continues in a new actor from the stopped one's snapshot.
-const stoppedActors = new WeakSet<CloudConnectActor>();
+// Actors stopped by an effect cleanup, with their snapshot from just before (a stopped actor's own
+// snapshot says "stopped"). React may run the effect again on the same component (Fast Refresh,
+// an <Activity> shown again); a stopped actor cannot start again, so the flow continues in a new
+// actor from that snapshot.
+const stoppedActors = new WeakMap<CloudConnectActor, unknown>();
 
 function createFlow(
   options: UseCloudConnectOptions,
@@ -146,7 +147,7 @@ export function useCloudConnectActor(options: UseCloudConnectOptions): CloudConn
   useEffect(() => {
     const { actor } = flow;
     if (flow.restoreLater || stoppedActors.has(actor)) {
-      const snapshot = stoppedActors.has(actor) ? actor.getPersistedSnapshot() : undefined;
+      const snapshot = stoppedActors.get(actor);
       setFlow(createFlow(latest.current, { snapshot }));
       return;
     }
@@ -180,8 +181,8 @@ export function useCloudConnectActor(options: UseCloudConnectOptions): CloudConn
       stopWatching();
       for (const subscription of subscriptions) subscription.unsubscribe();
       if (state === 'started') {
+        stoppedActors.set(actor, actor.getPersistedSnapshot());
         actor.stop();
-        stoppedActors.add(actor);
       }
       state = 'cancelled';
     };

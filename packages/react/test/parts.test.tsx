@@ -235,6 +235,8 @@ describe('the parts', () => {
     await userEvent.keyboard('{Enter}');
     await until(() => expect(screen.getByRole('link', { name: 'production' })).toBeTruthy());
     expect(screen.getByRole('alert').getAttribute('data-code')).toBe('REVOKE_BLOCKED');
+    // Said once, by the alert: the status line stays quiet on a step that only has an error.
+    expect(screen.getByRole('status').textContent).toBe('');
     await expectNoAxeViolations();
     screen.getByRole('button', { name: 'Try again' }).focus();
     await userEvent.keyboard(' ');

@@ -1,7 +1,7 @@
 import type { CloudConnectEmitted, ErrorInfo } from '@porter/cloud-connect';
 import { act, render, screen } from '@testing-library/react';
-import { StrictMode } from 'react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Activity, StrictMode } from 'react';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { type UseCloudConnectOptions, useCloudConnect } from '../src';
 import {
@@ -258,4 +258,25 @@ describe('useCloudConnect', () => {
     // A check already scheduled may still run; then the 60 s schedule applies.
     expect(backend.count('checkConnection')).toBeLessThanOrEqual(afterBlur + 1);
   });
+
+  it.runIf(inject('reactMajor') === '19')(
+    'continues where it was when a hidden <Activity> shows it again (effects re-run on a stopped actor)',
+    async () => {
+      const backend = createScriptedBackend();
+      const page = (mode: 'visible' | 'hidden') => (
+        <Activity mode={mode}>
+          <Flow backend={backend} />
+        </Activity>
+      );
+      const view = render(page('visible'));
+      await submitAccountId();
+      await until(() => step() === 'ready');
+      view.rerender(page('hidden'));
+      view.rerender(page('visible'));
+      await until(() => step() === 'ready');
+      launch();
+      await until(() => step() === 'verifying');
+      expect(backend.count('createSession')).toBe(1);
+    },
+  );
 });

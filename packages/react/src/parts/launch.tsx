@@ -85,7 +85,7 @@ export const LaunchStackLink = forwardRef<HTMLAnchorElement, LaunchStackLinkProp
 
 /** What `VerificationStatus` knows, for a host that renders it itself. */
 export interface VerificationStatusState {
-  /** The status line (the step's, or the error's), in the host's language. */
+  /** The step's status line in the host's language; empty on a step that only has an error. */
   message: string;
   /** Time since the stack was launched, while verifying; null before the first tick. */
   elapsedMs: number | null;
@@ -126,7 +126,9 @@ function useElapsed(since: number | null): number | null {
 /**
  * The verification status, a polite live region (`role="status"`): the step's line, the time
  * since launch while verifying (hidden from the live region, so it is not read every second),
- * troubleshooting once it is slow, and the timeout. Empty while revoking (`RevocationStatus`).
+ * troubleshooting once it is slow (`data-slow`), the timeout (`data-state="timedOut"`, its
+ * message in `ErrorMessage`). Errors show in `ErrorMessage` only, so nothing is said twice.
+ * Empty while revoking (`RevocationStatus`).
  */
 export const VerificationStatus = forwardRef<HTMLDivElement, VerificationStatusProps>(
   function VerificationStatus({ children, ...props }, ref) {
@@ -138,7 +140,7 @@ export const VerificationStatus = forwardRef<HTMLDivElement, VerificationStatusP
     const elapsedMs = useElapsed(step === 'verifying' ? launchedAt : null);
     const revoking = REVOCATION_STEPS.includes(step);
     const state: VerificationStatusState = {
-      message: revoking ? '' : statusMessage(status, messages),
+      message: revoking ? '' : statusMessage({ ...status, error: null }, messages),
       elapsedMs,
       isSlow: status.isSlow,
       isTimedOut: step === 'timedOut',

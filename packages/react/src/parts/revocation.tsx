@@ -66,14 +66,17 @@ export type RevocationStatusProps = Omit<PartProps<'div'>, 'children'> & {
 
 /**
  * The revocation's status line, a polite live region: checking for clusters, waiting for the
- * deletion, revoked. Empty outside revocation (`VerificationStatus` speaks then).
+ * deletion, revoked. Empty outside revocation (`VerificationStatus` speaks then) and on a step
+ * that only has an error (`ErrorMessage` says it).
  */
 export const RevocationStatus = forwardRef<HTMLDivElement, RevocationStatusProps>(
   function RevocationStatus({ children, ...props }, ref) {
     const { actor, messages } = useCloudConnectContext();
     const { api, step } = usePart();
     const status = useSelector(actor, selectStatus, shallowEqual);
-    const message = REVOCATION_STEPS.includes(step) ? statusMessage(status, messages) : '';
+    const message = REVOCATION_STEPS.includes(step)
+      ? statusMessage({ ...status, error: null }, messages)
+      : '';
     const content = typeof children === 'function' ? children(message) : (children ?? message);
     return renderPart(
       'div',
