@@ -18,9 +18,11 @@ import {
   UpdateTerminationProtectionCommand,
   ValidateTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock, type Sandbox, startSandbox } from '../src/index';
 import { LIST_STACKS_PAGE_SIZE } from '../src/stack-list';
+import { send } from './raw-requests';
 import {
   assumeAsVendor,
   clientsFor,
@@ -443,6 +445,16 @@ describe('termination protection', () => {
       .deleteStack('Ops')
       .catch((error: unknown) => error);
     expect(customerRefused).toMatchObject({ code: 'DELETE_REFUSED' });
+    const consoleRefused = await send(sandbox.consoleBaseUrl, {
+      method: 'POST',
+      path: '/cloudformation/home/stacks/delete',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'region=us-east-1&stackId=Ops',
+    });
+    expect(consoleRefused.status).toBe(400);
+    expect(consoleRefused.body).toContain(
+      'cannot be deleted while TerminationProtection is enabled',
+    );
     await cfn().send(
       new UpdateTerminationProtectionCommand({
         StackName: 'Ops',
@@ -452,4 +464,130 @@ describe('termination protection', () => {
     await cfn().send(new DeleteStackCommand({ StackName: 'Ops' }));
     expect(await statusOf('Ops')).toBe('DELETE_IN_PROGRESS');
   });
+});
+
+describe('any sequence of stack operations (property)', () => {
+  const names = ['A', 'B'];
+  const templates = [
+    roleTemplateFor('seq-one'),
+    roleTemplateFor('seq-two'),
+    '{"Resources":{"T":{"Type":"AWS::SNS::Topic"}}}',
+    'Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: { TopicName: !Ref AWS::StackName }\n',
+  ];
+  function roleTemplateFor(roleName: string) {
+    return JSON.stringify({
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            RoleName: roleName,
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' },
+              ],
+            },
+          },
+        },
+      },
+    });
+  }
+  const name = fc.constantFrom(...names);
+  const body = fc.constantFrom(...templates);
+  const step = fc.oneof(
+    fc.record({ op: fc.constant('create' as const), name, body }),
+    fc.record({ op: fc.constant('update' as const), name, body }),
+    fc.record({ op: fc.constant('changeSet' as const), name, body, create: fc.boolean() }),
+    fc.record({ op: fc.constant('execute' as const), name }),
+    fc.record({ op: fc.constant('delete' as const), name }),
+    fc.record({ op: fc.constant('protect' as const), name, on: fc.boolean() }),
+    fc.record({ op: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 3000 }) }),
+  );
+
+  it('answers every call with success or a 4xx AWS error, and DescribeStacks stays consistent', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 12 }), async (steps) => {
+        const local = createManualClock();
+        const box = await startSandbox({ clock: local, timing });
+        const client = clientsFor(box, box.customerCredentials).cloudFormation;
+        const capabilities = ['CAPABILITY_NAMED_IAM' as const];
+        let counter = 0;
+        try {
+          for (const current of steps) {
+            let call: Promise<unknown>;
+            switch (current.op) {
+              case 'create':
+                call = client.send(
+                  new CreateStackCommand({
+                    StackName: current.name,
+                    TemplateBody: current.body,
+                    Capabilities: capabilities,
+                  }),
+                );
+                break;
+              case 'update':
+                call = client.send(
+                  new UpdateStackCommand({
+                    StackName: current.name,
+                    TemplateBody: current.body,
+                    Capabilities: capabilities,
+                  }),
+                );
+                break;
+              case 'changeSet':
+                call = client.send(
+                  new CreateChangeSetCommand({
+                    StackName: current.name,
+                    ChangeSetName: `cs${counter++}`,
+                    ChangeSetType: current.create ? 'CREATE' : 'UPDATE',
+                    TemplateBody: current.body,
+                    Capabilities: capabilities,
+                  }),
+                );
+                break;
+              case 'execute':
+                call = client.send(
+                  new ExecuteChangeSetCommand({
+                    StackName: current.name,
+                    ChangeSetName: `cs${counter - 1}`,
+                  }),
+                );
+                break;
+              case 'delete':
+                call = client.send(new DeleteStackCommand({ StackName: current.name }));
+                break;
+              case 'protect':
+                call = client.send(
+                  new UpdateTerminationProtectionCommand({
+                    StackName: current.name,
+                    EnableTerminationProtection: current.on,
+                  }),
+                );
+                break;
+              case 'wait':
+                local.advance(current.ms);
+                call = Promise.resolve();
+                break;
+            }
+            const outcome = await call.then(
+              () => 200,
+              (error: { $metadata?: { httpStatusCode?: number } }) =>
+                error.$metadata?.httpStatusCode ?? 0,
+            );
+            expect(outcome === 200 || (outcome >= 400 && outcome < 500)).toBe(true);
+          }
+          const { StackSummaries = [] } = await client.send(new ListStacksCommand({}));
+          for (const summary of StackSummaries) {
+            const { Stacks = [] } = await client.send(
+              new DescribeStacksCommand({ StackName: summary.StackId }),
+            );
+            expect(Stacks[0]?.StackStatus).toBe(summary.StackStatus);
+          }
+        } finally {
+          await box.close();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  }, 120_000);
 });
