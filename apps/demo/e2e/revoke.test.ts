@@ -50,6 +50,8 @@ describe('revoking access', () => {
     const blockers = page.locator('[data-part="blocker-list"]');
     await blockers.getByText('cluster-1').waitFor();
     await expect(page.getByRole('link', { name: /Open the stack/ }).count()).resolves.toBe(0);
+    // Said once, in the alert, with Northwind's words.
+    await expect(page.getByText(/Northwind still runs these clusters/).count()).resolves.toBe(1);
     await screenshot(page, 'revoke-blocked');
     await expect(axeViolations(page)).resolves.toEqual([]);
 

@@ -70,10 +70,11 @@ export function AccountPage({ config, connection, onRevoked }: AccountPageProps)
   );
 }
 
-// Northwind's words where the catalog speaks of Porter's own dashboard.
+// Northwind's words where the catalog's fit Porter's own dashboard better.
 const MESSAGES = {
+  'part.retry': 'Check again',
   'error.REVOKE_BLOCKED':
-    'Northwind still runs these clusters in the account. Delete them below, then check again.',
+    'Northwind still runs these clusters in the account. Delete them below; the removal goes on once they are gone.',
 };
 
 const BLOCKER_STEPS = ['checkingBlockers', 'blockersUnknown', 'blocked'];
@@ -110,22 +111,11 @@ function ConnectionScreen() {
         <section className="screen">
           <CloudConnect.Heading>Remove Porter's access</CloudConnect.Heading>
           <CloudConnect.RevocationStatus className="status" />
+          {error}
           <CloudConnect.BlockerList className="blocker-list" />
-          {/* While clusters block the removal the status says so; the alert would repeat it. */}
-          {step !== 'blocked' && error}
           <div className="actions">
-            {BLOCKER_STEPS.includes(step) ? (
-              <button
-                type="button"
-                className="button"
-                onClick={() => actor.send({ type: 'REVOKE.RECHECK' })}
-              >
-                Check again
-              </button>
-            ) : (
-              stage === 'revoke' && (
-                <CloudConnect.DeleteStackLink className="button button-danger" />
-              )
+            {stage === 'revoke' && !BLOCKER_STEPS.includes(step) && (
+              <CloudConnect.DeleteStackLink className="button button-danger" />
             )}
             <button
               type="button"

@@ -142,7 +142,6 @@ function readPopupPreference(): boolean {
 
 function LaunchScreen() {
   const actor = useCloudConnectActorRef();
-  const stage = useCloudConnectSelector(selectStage);
   const accountId = useCloudConnectSelector((snapshot) => snapshot.context.accountId);
   const popupBlocked = useCloudConnectSelector(selectPopupBlocked);
   const [popup, setPopup] = useState(readPopupPreference);
@@ -192,8 +191,7 @@ function LaunchScreen() {
           new tab.
         </p>
       )}
-      {/* A failure speaks through the alert below; the status would repeat it. */}
-      {stage !== 'failed' && <CloudConnect.VerificationStatus className="status" />}
+      <CloudConnect.VerificationStatus className="status" />
       <CloudConnect.ErrorMessage className="alert" contactHref="mailto:support@northwind.example" />
       <h3>What Porter will be able to do</h3>
       <CloudConnect.PermissionList className="permissions" />
