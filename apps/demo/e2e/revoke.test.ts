@@ -22,7 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 beforeEach(async () => {
-  demo = await new DemoUnderTest().start();
+  // Health checks every second, so a stack deleted behind the app's back shows at once.
+  demo = await new DemoUnderTest({ healthIntervalMs: 1000 }).start();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
 });
@@ -74,5 +75,24 @@ describe('revoking access', () => {
     await expect(axeViolations(page)).resolves.toEqual([]);
     // The server agrees: there is no connection left, so the navigation drops its badge.
     await page.getByRole('link', { name: 'Cloud account', exact: true }).waitFor();
+  });
+
+  it('says access was lost when the stack is deleted behind its back', async () => {
+    await page.goto(demo.url());
+    await enterAccountId(page);
+    await createStack(await openConsole(context, page));
+    await page.bringToFront();
+    await waitForConnected(page);
+    await page.getByRole('link', { name: 'Go to your cloud account' }).click();
+    await page.getByRole('heading', { name: 'Connection' }).waitFor();
+
+    // What a restarted sandbox, or a person deleting the stack in the console, leaves behind.
+    await demo.sandbox.customer.deleteStack('PorterRole');
+    await demo.sandbox.customer.waitForStack('PorterRole', 'DELETE_COMPLETE');
+    const alert = page.locator('[data-part="error-message"][data-code="ACCESS_LOST"]');
+    await alert.waitFor({ timeout: 15_000 });
+    await expect(alert.textContent()).resolves.toContain('Porter can no longer assume the role');
+    await screenshot(page, 'account-access-lost');
+    await expect(axeViolations(page)).resolves.toEqual([]);
   });
 });

@@ -68,7 +68,10 @@ export class PortInUseError extends Error {
 }
 
 // Checks every second and a slow mark after 20 s: short enough to watch every state in a demo.
+// The sandbox keeps its stacks in memory, so after a restart the SQLite file remembers
+// connections whose stacks are gone: the health check says so within seconds.
 const SANDBOX_FLOW_TIMING: Partial<CloudConnectTiming> = {
+  healthIntervalMs: 10_000,
   firstCheckMs: 1000,
   intervalMs: 1000,
   visibleIntervalMs: 1000,
