@@ -11,14 +11,20 @@ import { type PartProps, partAttributes, renderPart, usePart } from './part';
 /** What the user can do about an error: try again, change the account ID, or contact the vendor. */
 export type ErrorAction = 'retry' | 'edit' | 'contact';
 
+// Codes only the vendor can fix (its AWS credentials, its integration), and codes that need the
+// flow to start over from the account ID (a refused ID, a session the server no longer knows).
+const CONTACT_CODES: readonly string[] = ['VENDOR_CREDENTIALS', 'MISCONFIGURED'];
+const EDIT_CODES: readonly string[] = ['INVALID_ACCOUNT_ID', 'SESSION_NOT_FOUND'];
+
 /**
- * The action that matches an error code: `contact` when the vendor's own setup is broken,
- * `edit` for an account ID the server refused, `retry` for the rest (after the fix the message
+ * The action that matches an error code: `contact` when the vendor's own setup is broken
+ * (`VENDOR_CREDENTIALS`, `MISCONFIGURED`), `edit` to start again from the account ID
+ * (`INVALID_ACCOUNT_ID`, `SESSION_NOT_FOUND`), `retry` for the rest (after the fix the message
  * names, such as deleting a failed stack, `RETRY` goes back to the step that can succeed).
  */
 export function errorActionOf(code: CloudConnectErrorCode): ErrorAction {
-  if (code === 'VENDOR_CREDENTIALS') return 'contact';
-  if (code === 'INVALID_ACCOUNT_ID') return 'edit';
+  if (CONTACT_CODES.includes(code)) return 'contact';
+  if (EDIT_CODES.includes(code)) return 'edit';
   return 'retry';
 }
 
