@@ -11,6 +11,7 @@ import {
   openConsole,
   SANDBOX_TIMING,
   screenshot,
+  stackCreatedAt,
   tabTo,
   waitForConnected,
 } from './demo-browser';
@@ -45,8 +46,11 @@ describe('connecting an AWS account', () => {
     expect(new URL(consolePage.url()).origin).toBe(demo.sandbox.consoleBaseUrl);
     await screenshot(consolePage, 'sandbox-console-quick-create');
     await createStack(consolePage);
+    // When the sandbox makes the role assumable: its creation time plus creation and IAM propagation.
     const assumableAt =
-      Date.now() + (SANDBOX_TIMING.stackCreateMs ?? 0) + (SANDBOX_TIMING.propagationMs ?? 0);
+      (await stackCreatedAt(demo)) +
+      (SANDBOX_TIMING.stackCreateMs ?? 0) +
+      (SANDBOX_TIMING.propagationMs ?? 0);
 
     await page.bringToFront();
     await page

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { CloudConnectTiming } from '@porter/cloud-connect';
 import { type Sandbox, type SandboxTiming, startSandbox } from '@porter/cloud-connect-sandbox';
 import {
@@ -135,6 +136,23 @@ export async function createStack(consolePage: Page): Promise<void> {
   await consolePage.getByRole('checkbox', { name: /I acknowledge/ }).check();
   await consolePage.getByRole('button', { name: 'Create stack' }).click();
   await consolePage.getByRole('heading', { name: /Stacks/ }).waitFor();
+}
+
+/** When the customer's PorterRole stack was created (epoch ms), as CloudFormation reports it. */
+export async function stackCreatedAt(demo: DemoUnderTest): Promise<number> {
+  const client = new CloudFormationClient({
+    region: 'us-east-1',
+    endpoint: demo.sandbox.url,
+    credentials: demo.sandbox.customerCredentials,
+  });
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: 'PorterRole' }));
+    const created = Stacks?.[0]?.CreationTime;
+    if (!created) throw new Error('The sandbox reports no PorterRole stack.');
+    return created.getTime();
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Waits for the connected screen. */
