@@ -9,8 +9,9 @@ export default defineConfig({
     globalSetup: ['e2e/build-app.ts'],
     // One browser at a time: the machines running this have two cores.
     fileParallelism: false,
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Far above what a test needs: turbo runs every package's suite at once on two cores.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

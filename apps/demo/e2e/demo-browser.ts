@@ -155,9 +155,9 @@ export async function stackCreatedAt(demo: DemoUnderTest): Promise<number> {
   }
 }
 
-/** Waits for the connected screen. */
-export async function waitForConnected(page: Page, timeout = 15_000): Promise<void> {
-  await page.getByRole('heading', { name: 'Your AWS account is connected' }).waitFor({ timeout });
+/** Waits for the connected screen (Playwright's 30 s: an upper bound, never a speed check). */
+export async function waitForConnected(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: 'Your AWS account is connected' }).waitFor();
 }
 
 /** Presses Tab until `target` has the focus (fails after 40 presses). */

@@ -91,7 +91,7 @@ describe('resuming', () => {
 
     // Down for longer than the role takes to become assumable: the verdict comes after the restart.
     await demo.restartServer(2500);
-    await waitForConnected(page, 20_000);
+    await waitForConnected(page);
     await screenshot(page, 'connected-after-server-restart');
   });
 });

@@ -70,7 +70,7 @@ describe('revoking access', () => {
     await stacksPage.getByRole('cell', { name: 'DELETE_IN_PROGRESS' }).waitFor();
 
     await page.bringToFront();
-    await page.getByRole('heading', { name: 'Access removed' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('heading', { name: 'Access removed' }).waitFor();
     await screenshot(page, 'revoke-revoked');
     await expect(axeViolations(page)).resolves.toEqual([]);
     // The server agrees: there is no connection left, so the navigation drops its badge.
@@ -90,7 +90,7 @@ describe('revoking access', () => {
     await demo.sandbox.customer.deleteStack('PorterRole');
     await demo.sandbox.customer.waitForStack('PorterRole', 'DELETE_COMPLETE');
     const alert = page.locator('[data-part="error-message"][data-code="ACCESS_LOST"]');
-    await alert.waitFor({ timeout: 15_000 });
+    await alert.waitFor();
     await expect(alert.textContent()).resolves.toContain('Porter can no longer assume the role');
     await screenshot(page, 'account-access-lost');
     await expect(axeViolations(page)).resolves.toEqual([]);

@@ -58,7 +58,7 @@ describe('troubleshooting', () => {
 
     await page.bringToFront();
     const status = page.locator('[data-part="verification-status"][data-slow]');
-    await status.waitFor({ timeout: 15_000 });
+    await status.waitFor();
     await expect(status.textContent()).resolves.toContain(
       'Check that the AWS console is signed in to account 1234-5678-9012',
     );
@@ -88,7 +88,7 @@ describe('troubleshooting', () => {
 
     await page.bringToFront();
     const status = page.locator('[data-part="verification-status"][data-slow]');
-    await status.waitFor({ timeout: 15_000 });
+    await status.waitFor();
     await expect(status.textContent()).resolves.toContain(
       'If it rolled back, delete it and launch it again.',
     );
@@ -111,7 +111,7 @@ describe('troubleshooting', () => {
     await page.bringToFront();
 
     const alert = page.locator('[data-part="error-message"][data-code="EXTERNAL_ID_NOT_ENFORCED"]');
-    await alert.waitFor({ timeout: 15_000 });
+    await alert.waitFor();
     await expect(alert.textContent()).resolves.toMatch(
       /without its external ID.*Recreate the stack/,
     );
