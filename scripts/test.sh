@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 bash scripts/install-chromium.sh
 bash scripts/install-postgres.sh
+bash scripts/install-aws-clients.sh
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true  # the SDK's notice about Node 20, in test output only
 pnpm test
 bash scripts/test-other-nodes.sh 22 24

@@ -35,3 +35,13 @@ export const CONSOLE_ACCOUNTS: ReadonlyArray<{ id: string; label: string }> = [
   { id: OTHER_ACCOUNT_ID, label: 'Another account' },
   { id: VENDOR_ACCOUNT_ID, label: 'Vendor account' },
 ];
+
+/**
+ * The principal a person signed in to the console acts as: the customer's IAM user in the
+ * customer account, `console-user` in the others.
+ */
+export function consolePrincipalArn(accountId: string): string {
+  return accountId === CUSTOMER_ACCOUNT_ID
+    ? CUSTOMER_PRINCIPAL_ARN
+    : `arn:aws:iam::${accountId}:user/console-user`;
+}

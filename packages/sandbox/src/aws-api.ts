@@ -16,6 +16,7 @@ import {
   parseQueryString,
   renderError,
   renderResponse,
+  serviceNotImplemented,
   type XmlValue,
 } from './query-protocol';
 import type { SandboxScenario, SandboxTiming } from './scenarios';
@@ -100,6 +101,7 @@ export async function handleAwsRequest(
         state: context.state,
         credentials: context.credentials,
         caller: caller.identity,
+        temporary: caller.temporary,
         now,
       });
     } else if (caller.service === 'cloudformation') {
@@ -113,10 +115,7 @@ export async function handleAwsRequest(
         loadTemplate: context.loadTemplate,
       });
     } else {
-      throw new AwsError(
-        'InvalidAction',
-        `The sandbox does not serve the ${caller.service} service.`,
-      );
+      throw serviceNotImplemented(caller.service);
     }
     return xmlResponse(200, renderResponse(action, xmlns, result, requestId), requestId);
   } catch (error) {
@@ -154,22 +153,36 @@ function authorizeRoleSession(
   // A session outlives its role's deletion, but a role made again under the same name is another role.
   const policies =
     role && caller.userId.startsWith(`${role.roleId}:`) ? role.permissionPolicies : [];
-  const allowed = isAllowedByPolicies(policies, {
+  const request = {
     action,
     resource,
     context: {
       'aws:PrincipalArn': caller.roleArn,
       'aws:PrincipalAccount': caller.accountId,
       'aws:RequestedRegion': region,
+      'aws:SourceIdentity': caller.sourceIdentity,
+      ...principalTags(caller.tags),
     },
-  });
-  if (!allowed) {
+  };
+  // Session policies narrow the role's: a call needs both to allow it.
+  const refusedBy = !isAllowedByPolicies(policies, request)
+    ? 'identity-based'
+    : caller.sessionPolicies && !isAllowedByPolicies(caller.sessionPolicies, request)
+      ? 'session'
+      : undefined;
+  if (refusedBy !== undefined) {
     throw new AwsError(
       'AccessDenied',
-      `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
+      `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because no ${refusedBy} policy allows the ${action} action`,
       403,
     );
   }
+}
+
+function principalTags(tags: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags)) context[`aws:PrincipalTag/${key}`] = value;
+  return context;
 }
 
 function internalFailure(): AwsError {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `cloud-connect-sandbox --port 4566 [--scenario rollback]`: runs the sandbox until Ctrl-C. */
 import { parseArgs } from 'node:util';
-import { startSandbox } from './sandbox';
+import { type Sandbox, startSandbox } from './sandbox';
 import { isSandboxScenario, SANDBOX_SCENARIOS } from './scenarios';
 
 const USAGE = `Usage: cloud-connect-sandbox [--port 4566] [--scenario ${SANDBOX_SCENARIOS.join('|')}]
@@ -49,7 +49,12 @@ async function main(): Promise<number> {
     AWS_ACCESS_KEY_ID=${sandbox.vendorCredentials.accessKeyId}
     AWS_SECRET_ACCESS_KEY=${sandbox.vendorCredentials.secretAccessKey}
     trusted principal ARN: ${sandbox.vendorPrincipalArn}
-  Customer account: ${sandbox.customerAccountId}
+
+  Customer credentials (an IAM user in account ${sandbox.customerAccountId}, to play the customer):
+    AWS_ACCESS_KEY_ID=${sandbox.customerCredentials.accessKeyId}
+    AWS_SECRET_ACCESS_KEY=${sandbox.customerCredentials.secretAccessKey}
+
+${customerExample(sandbox)}
 
 Press Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {
@@ -58,6 +63,19 @@ Press Ctrl-C to stop.`);
   });
   await sandbox.close();
   return 0;
+}
+
+/** A copy-paste `aws cloudformation create-stack` that creates the role stack as the customer. */
+function customerExample(sandbox: Sandbox): string {
+  const { accessKeyId, secretAccessKey } = sandbox.customerCredentials;
+  return `  Create the role stack as the customer with the AWS CLI v2 (put your session's ExternalId in):
+    export AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY='${secretAccessKey}' AWS_DEFAULT_REGION=us-east-1
+    EXTERNAL_ID='paste-the-ExternalId-here'
+    aws --endpoint-url ${sandbox.url} cloudformation create-stack --stack-name PorterRole \\
+      --template-url ${sandbox.templateUrl} \\
+      --capabilities CAPABILITY_NAMED_IAM \\
+      --parameters ParameterKey=ExternalId,ParameterValue="$EXTERNAL_ID" \\
+        ParameterKey=TrustedPrincipalArn,ParameterValue=${sandbox.vendorPrincipalArn}`;
 }
 
 main().then(

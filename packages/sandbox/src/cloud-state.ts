@@ -14,6 +14,7 @@ import {
   planStack,
   requiredCapability,
   resolveParameters,
+  type StackPlan,
 } from './template-evaluator';
 import {
   asArray,
@@ -27,13 +28,93 @@ import {
 
 /** The stack statuses the sandbox moves through. */
 export type StackStatus =
+  | 'REVIEW_IN_PROGRESS'
   | 'CREATE_IN_PROGRESS'
   | 'CREATE_COMPLETE'
   | 'CREATE_FAILED'
   | 'ROLLBACK_IN_PROGRESS'
   | 'ROLLBACK_COMPLETE'
+  | 'UPDATE_IN_PROGRESS'
+  | 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'
+  | 'UPDATE_COMPLETE'
+  | 'UPDATE_ROLLBACK_IN_PROGRESS'
+  | 'UPDATE_ROLLBACK_COMPLETE'
   | 'DELETE_IN_PROGRESS'
   | 'DELETE_COMPLETE';
+
+/** Every stack status the sandbox uses, for ListStacks' filter. */
+export const STACK_STATUSES: readonly StackStatus[] = [
+  'REVIEW_IN_PROGRESS',
+  'CREATE_IN_PROGRESS',
+  'CREATE_COMPLETE',
+  'CREATE_FAILED',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_COMPLETE',
+  'UPDATE_IN_PROGRESS',
+  'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+  'UPDATE_COMPLETE',
+  'UPDATE_ROLLBACK_IN_PROGRESS',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'DELETE_IN_PROGRESS',
+  'DELETE_COMPLETE',
+];
+
+/** What a stack is made from: its template and the values it was given. */
+export interface StackDefinition {
+  template: CloudFormationTemplate;
+  /** The template as it was sent, for GetTemplate. */
+  templateBody: string;
+  parameters: Array<{ key: string; value: string; noEcho: boolean }>;
+  capabilities: string[];
+}
+
+/** A parameter as a request gives it: a value, or the stack's previous value. */
+export interface ParameterInput {
+  key: string;
+  value?: string;
+  usePreviousValue?: boolean;
+}
+
+/** What a template asks for, as CreateStack, UpdateStack and CreateChangeSet send it. */
+export interface StackRequest {
+  template: CloudFormationTemplate;
+  templateBody: string;
+  parameters: readonly ParameterInput[];
+  capabilities: readonly string[];
+}
+
+/** One resource change of a change set. */
+export interface ResourceChange {
+  action: 'Add' | 'Modify' | 'Remove';
+  logicalId: string;
+  physicalId?: string;
+  type: string;
+  /** For Modify: whether the resource is replaced (its name or type changes). */
+  replacement?: boolean;
+}
+
+/** A change set of a stack. */
+export interface ChangeSet {
+  id: string;
+  name: string;
+  type: 'CREATE' | 'UPDATE';
+  description?: string;
+  createdAt: number;
+  status: 'CREATE_COMPLETE' | 'FAILED';
+  statusReason?: string;
+  executionStatus: 'AVAILABLE' | 'UNAVAILABLE' | 'EXECUTE_COMPLETE';
+  definition: StackDefinition;
+  changes: ResourceChange[];
+}
+
+/** Who changes a stack, under which scenario and timing. */
+export interface StackChangeContext {
+  /** The ARN of who asked: IAM names this principal when it refuses the stack's resources. */
+  createdBy: string;
+  scenario: SandboxScenario;
+  timing: SandboxTiming;
+  now: number;
+}
 
 /** One entry of a stack's event log, as DescribeStackEvents reports it. */
 export interface StackEvent {
@@ -73,9 +154,19 @@ export interface Stack {
   /** Set once the stack is CREATE_COMPLETE. */
   outputs: PlannedOutput[];
   events: StackEvent[];
-  /** The scenario and timing in force when the stack was created: later switches do not change it. */
+  /** The ARN of the principal that created (or last updated) the stack. */
+  createdBy: string;
+  /** The scenario and timing in force when the stack was created or last updated. */
   scenario: SandboxScenario;
   timing: SandboxTiming;
+  template: CloudFormationTemplate;
+  templateBody: string;
+  tags: Array<{ key: string; value: string }>;
+  terminationProtection: boolean;
+  lastUpdatedAt?: number;
+  changeSets: ChangeSet[];
+  /** The definition and plan an update in progress moves the stack to. */
+  pending?: StackDefinition & { plan: StackPlan };
 }
 
 /** An IAM role that exists in an account. */
@@ -95,21 +186,34 @@ export interface Role {
 }
 
 /** What CreateStack needs once the template is loaded. */
-export interface CreateStackInput {
+export interface CreateStackInput extends StackChangeContext {
   accountId: string;
   region: string;
   stackName: string;
   template: CloudFormationTemplate;
-  parameters: ReadonlyArray<{ key: string; value: string }>;
+  /** The template as sent. @default the template as JSON */
+  templateBody?: string;
+  parameters: readonly ParameterInput[];
   capabilities: readonly string[];
   onFailure?: OnFailure;
-  /** Who asked, for the first event's reason. */
-  scenario: SandboxScenario;
-  timing: SandboxTiming;
-  now: number;
+  tags?: Array<{ key: string; value: string }>;
+  terminationProtection?: boolean;
+}
+
+/** What CreateChangeSet needs. */
+export interface CreateChangeSetInput extends StackChangeContext {
+  accountId: string;
+  region: string;
+  stackName: string;
+  changeSetName: string;
+  type: 'CREATE' | 'UPDATE';
+  description?: string;
+  request: StackRequest;
+  tags?: Array<{ key: string; value: string }>;
 }
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+const MAX_ROLE_NAME_LENGTH = 64;
 const PARTITION = 'aws';
 
 /** The accounts, roles and stacks of one sandbox. */
@@ -117,6 +221,8 @@ export class CloudState {
   readonly partition = PARTITION;
   readonly #stacks: Stack[] = [];
   readonly #roles = new Map<string, Role>();
+  /** Customer managed policies the stacks created, by ARN. */
+  readonly #managedPolicies = new Map<string, { document: PolicyDocument; stackId: string }>();
   readonly #principals = new Set<string>();
 
   /** Declares an IAM user (or other principal) that trust policies may name. */
@@ -133,6 +239,11 @@ export class CloudState {
   assumableRole(arn: string, now: number): Role | undefined {
     const role = this.#roles.get(arn);
     return role && now >= role.assumableAt ? role : undefined;
+  }
+
+  /** The document of a customer managed policy a stack created, if it exists. */
+  managedPolicy(arn: string): PolicyDocument | undefined {
+    return this.#managedPolicies.get(arn)?.document;
   }
 
   /** The role with this ARN, propagated or not. */
@@ -158,63 +269,261 @@ export class CloudState {
 
   /** CreateStack: validates synchronously (as AWS does) and starts CREATE_IN_PROGRESS. */
   createStack(input: CreateStackInput): Stack {
-    const { accountId, region, stackName, template, now } = input;
-    if (!STACK_NAME.test(stackName) || stackName.length > 128) {
-      throw new AwsError(
-        'ValidationError',
-        `1 validation error detected: Value '${stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
-      );
-    }
+    const { accountId, region, stackName, now } = input;
+    checkStackName(stackName);
     this.settle(now);
     if (this.findStack(accountId, region, stackName)) {
       throw new AwsError('AlreadyExistsException', `Stack [${stackName}] already exists`);
     }
-    const values = resolveParameters(template, input.parameters);
-    const needed = requiredCapability(template);
-    const granted = new Set(input.capabilities);
-    const satisfied =
-      needed === undefined ||
-      granted.has('CAPABILITY_NAMED_IAM') ||
-      (needed === 'CAPABILITY_IAM' && granted.has('CAPABILITY_IAM'));
-    if (!satisfied) {
+    const definition = define({
+      template: input.template,
+      templateBody: input.templateBody ?? JSON.stringify(input.template, null, 2),
+      parameters: input.parameters,
+      capabilities: input.capabilities,
+    });
+    const stack = this.#newStack(input, definition);
+    if (input.onFailure !== undefined) stack.onFailure = input.onFailure;
+    if (input.terminationProtection) stack.terminationProtection = true;
+    this.#startCreate(stack, definition, input, now);
+    this.#stacks.push(stack);
+    return stack;
+  }
+
+  /**
+   * UpdateStack: validates synchronously, refuses "No updates are to be performed." and stacks
+   * in a state that cannot be updated, and starts UPDATE_IN_PROGRESS.
+   */
+  updateStack(
+    accountId: string,
+    region: string,
+    nameOrId: string,
+    request: StackRequest,
+    context: StackChangeContext,
+  ): Stack {
+    const stack = this.#updatableStack(accountId, region, nameOrId, context.now);
+    const definition = define(request, stack);
+    if (sameDefinition(stack, definition)) {
+      throw new AwsError('ValidationError', 'No updates are to be performed.');
+    }
+    this.#startUpdate(stack, definition, context);
+    return stack;
+  }
+
+  /**
+   * CreateChangeSet: a CREATE change set makes a REVIEW_IN_PROGRESS stack; the changes are
+   * computed at once, so the change set is CREATE_COMPLETE (or FAILED) when the call returns.
+   */
+  createChangeSet(input: CreateChangeSetInput): { stack: Stack; changeSet: ChangeSet } {
+    const { accountId, region, stackName, now } = input;
+    checkStackName(stackName);
+    if (!STACK_NAME.test(input.changeSetName) || input.changeSetName.length > 128) {
       throw new AwsError(
-        'InsufficientCapabilitiesException',
-        `Requires capabilities : [${needed}]`,
+        'ValidationError',
+        `1 validation error detected: Value '${input.changeSetName}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
       );
     }
-    const stackId = `arn:${PARTITION}:cloudformation:${region}:${accountId}:stack/${stackName}/${randomUUID()}`;
-    const plan = planStack(template, values, {
-      accountId,
-      region,
-      partition: PARTITION,
-      stackName,
-      stackId,
-    });
-    const stack: Stack = {
-      stackId,
+    this.settle(now);
+    let stack = this.findStack(accountId, region, stackName);
+    if (input.type === 'CREATE') {
+      if (stack && stack.status !== 'REVIEW_IN_PROGRESS') {
+        throw new AwsError(
+          'AlreadyExistsException',
+          `Stack [${stackName}] already exists and cannot be created again with the changeSet [${input.changeSetName}].`,
+        );
+      }
+    } else if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
+      throw new AwsError('ValidationError', `Stack [${stackName}] does not exist`);
+    }
+    const previous = input.type === 'UPDATE' ? stack : undefined;
+    const definition = define(input.request, previous);
+    if (stack?.changeSets.some((changeSet) => changeSet.name === input.changeSetName)) {
+      throw new AwsError(
+        'AlreadyExistsException',
+        `ChangeSet [${input.changeSetName}] already exists`,
+      );
+    }
+    if (!stack) {
+      stack = this.#newStack(input, definition);
+      stack.status = 'REVIEW_IN_PROGRESS';
+      stack.statusReason = 'User Initiated';
+      this.#stackEvent(stack, now, 'REVIEW_IN_PROGRESS', 'User Initiated');
+      this.#stacks.push(stack);
+    }
+    const plan = planStack(
+      definition.template,
+      valuesOf(definition),
+      scopeOf(stack),
+      previous && resourceMap(previous),
+    );
+    const changes = previous
+      ? diffResources(previous.resources, plan.resources)
+      : plan.resources.map(
+          (resource): ResourceChange => ({
+            action: 'Add',
+            logicalId: resource.logicalId,
+            type: resource.type,
+          }),
+        );
+    const unchanged = previous !== undefined && sameDefinition(previous, definition);
+    const changeSet: ChangeSet = {
+      id: `arn:${PARTITION}:cloudformation:${region}:${accountId}:changeSet/${input.changeSetName}/${randomUUID()}`,
+      name: input.changeSetName,
+      type: input.type,
+      ...(input.description !== undefined && { description: input.description }),
+      createdAt: now,
+      status: unchanged ? 'FAILED' : 'CREATE_COMPLETE',
+      ...(unchanged && {
+        statusReason:
+          "The submitted information didn't contain changes. Submit different information to create a change set.",
+      }),
+      executionStatus: unchanged ? 'UNAVAILABLE' : 'AVAILABLE',
+      definition,
+      changes,
+    };
+    stack.changeSets.push(changeSet);
+    return { stack, changeSet };
+  }
+
+  /** Finds a change set by ARN, or by name within a stack. */
+  findChangeSet(
+    accountId: string,
+    region: string,
+    changeSetNameOrId: string,
+    stackNameOrId: string | undefined,
+  ): { stack: Stack; changeSet: ChangeSet } | undefined {
+    const stacks = changeSetNameOrId.startsWith('arn:')
+      ? this.stacks(accountId, region)
+      : stackNameOrId === undefined
+        ? []
+        : [this.findStack(accountId, region, stackNameOrId)].filter((stack) => stack !== undefined);
+    for (const stack of stacks) {
+      const changeSet = stack.changeSets.find(
+        (candidate) => candidate.id === changeSetNameOrId || candidate.name === changeSetNameOrId,
+      );
+      if (changeSet) return { stack, changeSet };
+    }
+    return undefined;
+  }
+
+  /** ExecuteChangeSet: creates or updates the stack as the change set says; the others go. */
+  executeChangeSet(
+    stack: Stack,
+    changeSet: ChangeSet,
+    context: StackChangeContext & { disableRollback?: boolean },
+  ): void {
+    this.settle(context.now);
+    if (changeSet.executionStatus !== 'AVAILABLE') {
+      throw new AwsError(
+        'InvalidChangeSetStatus',
+        `ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.status}]`,
+      );
+    }
+    if (changeSet.type === 'CREATE') {
+      if (stack.status !== 'REVIEW_IN_PROGRESS') {
+        throw new AwsError(
+          'InvalidChangeSetStatus',
+          `ChangeSet [${changeSet.id}] cannot be executed: stack ${stack.name} is ${stack.status}.`,
+        );
+      }
+      if (context.disableRollback) stack.onFailure = 'DO_NOTHING';
+      this.#startCreate(stack, changeSet.definition, context, context.now);
+    } else {
+      this.#updatableStack(stack.accountId, stack.region, stack.stackId, context.now);
+      this.#startUpdate(stack, changeSet.definition, context);
+    }
+    changeSet.executionStatus = 'EXECUTE_COMPLETE';
+    stack.changeSets = [changeSet];
+  }
+
+  /** DeleteChangeSet. */
+  deleteChangeSet(stack: Stack, changeSet: ChangeSet): void {
+    stack.changeSets = stack.changeSets.filter((candidate) => candidate !== changeSet);
+  }
+
+  /** UpdateTerminationProtection. */
+  setTerminationProtection(stack: Stack, enabled: boolean): void {
+    stack.terminationProtection = enabled;
+  }
+
+  /**
+   * DeleteStack: a missing or already deleting stack is no error, as on AWS; a stack with
+   * termination protection is refused.
+   */
+  deleteStack(accountId: string, region: string, nameOrId: string, now: number): void {
+    this.settle(now);
+    const stack = this.findStack(accountId, region, nameOrId);
+    if (!stack || stack.status === 'DELETE_COMPLETE' || stack.deleteRequestedAt !== undefined)
+      return;
+    if (stack.terminationProtection) {
+      throw new AwsError(
+        'ValidationError',
+        `Stack [${stack.name}] cannot be deleted while TerminationProtection is enabled`,
+      );
+    }
+    stack.deleteRequestedAt = now;
+    this.#settleStack(stack, now);
+  }
+
+  #newStack(
+    input: StackChangeContext & {
+      accountId: string;
+      region: string;
+      stackName: string;
+      tags?: Array<{ key: string; value: string }>;
+    },
+    definition: StackDefinition,
+  ): Stack {
+    const { accountId, region, stackName, now } = input;
+    return {
+      stackId: `arn:${PARTITION}:cloudformation:${region}:${accountId}:stack/${stackName}/${randomUUID()}`,
       name: stackName,
       accountId,
       region,
-      ...(template.Description !== undefined && { description: template.Description }),
+      ...(definition.template.Description !== undefined && {
+        description: definition.template.Description,
+      }),
       status: 'CREATE_IN_PROGRESS',
-      statusReason: 'User Initiated',
       createdAt: now,
       changedAt: now,
-      parameters: [...values].map(([key, value]) => ({
-        key,
-        value,
-        noEcho: isNoEcho(template, key),
-      })),
-      capabilities: [...granted],
-      onFailure: input.onFailure ?? 'ROLLBACK',
-      resources: plan.resources,
-      plannedOutputs: plan.outputs,
+      parameters: definition.parameters,
+      capabilities: definition.capabilities,
+      onFailure: 'ROLLBACK',
+      resources: [],
+      plannedOutputs: [],
       outputs: [],
       events: [],
+      createdBy: input.createdBy,
       scenario: input.scenario,
       timing: input.timing,
+      template: definition.template,
+      templateBody: definition.templateBody,
+      tags: input.tags ?? [],
+      terminationProtection: false,
+      changeSets: [],
     };
-    this.#stackEvent(stack, now, 'CREATE_IN_PROGRESS', 'User Initiated');
+  }
+
+  #startCreate(
+    stack: Stack,
+    definition: StackDefinition,
+    context: StackChangeContext,
+    now: number,
+  ): void {
+    const plan = planStack(definition.template, valuesOf(definition), scopeOf(stack));
+    Object.assign(stack, {
+      template: definition.template,
+      templateBody: definition.templateBody,
+      parameters: definition.parameters,
+      capabilities: definition.capabilities,
+      resources: plan.resources,
+      plannedOutputs: plan.outputs,
+      createdBy: context.createdBy,
+      scenario: context.scenario,
+      timing: context.timing,
+    });
+    if (definition.template.Description !== undefined)
+      stack.description = definition.template.Description;
+    this.#setStatus(stack, now, 'CREATE_IN_PROGRESS', 'User Initiated');
     for (const resource of stack.resources) {
       this.#resourceEvent(stack, resource, now, 'CREATE_IN_PROGRESS', undefined, '');
       this.#resourceEvent(
@@ -225,18 +534,39 @@ export class CloudState {
         'Resource creation Initiated',
       );
     }
-    this.#stacks.push(stack);
+  }
+
+  #updatableStack(accountId: string, region: string, nameOrId: string, now: number): Stack {
+    this.settle(now);
+    const stack = this.findStack(accountId, region, nameOrId);
+    if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
+      throw new AwsError('ValidationError', `Stack [${nameOrId}] does not exist`);
+    }
+    const updatable =
+      stack.status === 'CREATE_COMPLETE' ||
+      stack.status === 'UPDATE_COMPLETE' ||
+      stack.status === 'UPDATE_ROLLBACK_COMPLETE';
+    if (!updatable || stack.deleteRequestedAt !== undefined) {
+      throw new AwsError(
+        'ValidationError',
+        `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`,
+      );
+    }
     return stack;
   }
 
-  /** DeleteStack: a missing or already deleting stack is no error, as on AWS. */
-  deleteStack(accountId: string, region: string, nameOrId: string, now: number): void {
-    this.settle(now);
-    const stack = this.findStack(accountId, region, nameOrId);
-    if (!stack || stack.status === 'DELETE_COMPLETE' || stack.deleteRequestedAt !== undefined)
-      return;
-    stack.deleteRequestedAt = now;
-    this.#settleStack(stack, now);
+  #startUpdate(stack: Stack, definition: StackDefinition, context: StackChangeContext): void {
+    const plan = planStack(
+      definition.template,
+      valuesOf(definition),
+      scopeOf(stack),
+      resourceMap(stack),
+    );
+    stack.pending = { ...definition, plan };
+    stack.createdBy = context.createdBy;
+    stack.scenario = context.scenario;
+    stack.timing = context.timing;
+    this.#setStatus(stack, context.now, 'UPDATE_IN_PROGRESS', 'User Initiated');
   }
 
   #settleStack(stack: Stack, now: number): void {
@@ -255,7 +585,7 @@ export class CloudState {
         : Math.max(stack.deleteRequestedAt, stack.changedAt);
     switch (stack.status) {
       case 'CREATE_IN_PROGRESS': {
-        const doneAt = stack.createdAt + timing.stackCreateMs;
+        const doneAt = stack.changedAt + timing.stackCreateMs;
         if (deleteAt !== undefined && deleteAt < doneAt)
           return { at: deleteAt, run: (at) => this.#beginDelete(stack, at) };
         return { at: doneAt, run: (at) => this.#finishCreate(stack, at) };
@@ -265,14 +595,30 @@ export class CloudState {
           at: stack.changedAt + timing.stackDeleteMs,
           run: (at) => this.#finishRollback(stack, at),
         };
+      case 'UPDATE_IN_PROGRESS':
+        return {
+          at: stack.changedAt + timing.stackCreateMs,
+          run: (at) => this.#finishUpdate(stack, at),
+        };
+      case 'UPDATE_ROLLBACK_IN_PROGRESS':
+        return {
+          at: stack.changedAt + timing.stackDeleteMs,
+          run: (at) => this.#finishUpdateRollback(stack, at),
+        };
+      // Moments within an update: the update finishes them in the same step.
+      case 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS':
+        return undefined;
       case 'DELETE_IN_PROGRESS':
         return {
           at: stack.changedAt + timing.stackDeleteMs,
           run: (at) => this.#finishDelete(stack, at),
         };
+      case 'REVIEW_IN_PROGRESS':
       case 'CREATE_COMPLETE':
       case 'CREATE_FAILED':
       case 'ROLLBACK_COMPLETE':
+      case 'UPDATE_COMPLETE':
+      case 'UPDATE_ROLLBACK_COMPLETE':
         return deleteAt === undefined
           ? undefined
           : { at: deleteAt, run: (at) => this.#beginDelete(stack, at) };
@@ -296,52 +642,179 @@ export class CloudState {
       this.#setStatus(stack, at, 'ROLLBACK_IN_PROGRESS', reason);
       return;
     }
+    this.#provision(stack, stack.resources, at);
+    for (const resource of stack.resources)
+      this.#resourceEvent(stack, resource, at, 'CREATE_COMPLETE');
+    stack.outputs = stack.plannedOutputs;
+    this.#setStatus(stack, at, 'CREATE_COMPLETE');
+  }
+
+  /** Makes the IAM roles and managed policies of these resources exist. */
+  #provision(stack: Stack, resources: readonly PlannedResource[], at: number): void {
     const propagationMs =
       stack.scenario === 'slow-propagation'
         ? stack.timing.slowPropagationMs
         : stack.timing.propagationMs;
-    for (const resource of stack.resources) {
+    for (const resource of resources) {
+      if (resource.type === 'AWS::IAM::ManagedPolicy') {
+        this.#managedPolicies.set(resource.physicalId, {
+          document: parsePolicyDocument(resource.properties.PolicyDocument, 'permission'),
+          stackId: stack.stackId,
+        });
+      }
       if (resource.type === 'AWS::IAM::Role') {
         const arn = resource.attributes.Arn as string;
+        const roleId = resource.attributes.RoleId as string;
         const trustPolicy = parsePolicyDocument(resource.properties.AssumeRolePolicyDocument);
+        // A role updated in place stays assumable; a new one waits for IAM propagation.
+        const existing = this.#roles.get(arn);
+        const kept = existing?.stackId === stack.stackId && existing.roleId === roleId;
         this.#roles.set(arn, {
           arn,
           name: resource.physicalId,
-          roleId: resource.attributes.RoleId as string,
+          roleId,
           accountId: stack.accountId,
           trustPolicy:
             stack.scenario === 'no-external-id'
               ? withoutExternalIdCondition(trustPolicy)
               : trustPolicy,
-          permissionPolicies: permissionPolicySources(stack, resource).map((document) =>
+          permissionPolicies: permissionPolicySources(resources, resource).map((document) =>
             parsePolicyDocument(document, 'permission'),
           ),
           maxSessionDuration: Number(resource.properties.MaxSessionDuration ?? 3600),
-          createdAt: at,
-          assumableAt: at + propagationMs,
+          createdAt: kept ? existing.createdAt : at,
+          assumableAt: kept ? existing.assumableAt : at + propagationMs,
           stackId: stack.stackId,
         });
       }
-      this.#resourceEvent(stack, resource, at, 'CREATE_COMPLETE');
     }
-    stack.outputs = stack.plannedOutputs;
-    this.#setStatus(stack, at, 'CREATE_COMPLETE');
   }
 
-  /** Why creating the stack's resources fails now, as IAM would refuse it, if it does. */
-  #creationFailure(stack: Stack): { logicalId: string; reason: string } | undefined {
-    const firstRole = stack.resources.find((resource) => resource.type === 'AWS::IAM::Role');
+  /** Removes the IAM roles and managed policies of these resources that the stack made. */
+  #deprovision(stack: Stack, resources: readonly PlannedResource[]): void {
+    for (const resource of resources) {
+      if (resource.type === 'AWS::IAM::Role') {
+        const role = this.#roles.get(resource.attributes.Arn as string);
+        if (role?.stackId === stack.stackId) this.#roles.delete(role.arn);
+      }
+      if (this.#managedPolicies.get(resource.physicalId)?.stackId === stack.stackId) {
+        this.#managedPolicies.delete(resource.physicalId);
+      }
+    }
+  }
+
+  #finishUpdate(stack: Stack, at: number): void {
+    const pending = stack.pending;
+    if (!pending) return;
+    const next = pending.plan.resources;
+    const previous = new Map(stack.resources.map((resource) => [resource.logicalId, resource]));
+    const failure = this.#creationFailure(stack, next);
+    if (failure) {
+      const failed = next.find((resource) => resource.logicalId === failure.logicalId);
+      const isNew = failed !== undefined && !previous.has(failed.logicalId);
+      if (failed) {
+        this.#resourceEvent(
+          stack,
+          failed,
+          at,
+          isNew ? 'CREATE_FAILED' : 'UPDATE_FAILED',
+          failure.reason,
+        );
+      }
+      this.#setStatus(
+        stack,
+        at,
+        'UPDATE_ROLLBACK_IN_PROGRESS',
+        `The following resource(s) failed to ${isNew ? 'create' : 'update'}: [${failure.logicalId}]. `,
+      );
+      return;
+    }
+    const changes = diffResources(stack.resources, next);
+    const replaced = new Set(
+      changes
+        .filter((change) => change.action === 'Remove' || change.replacement)
+        .map((change) => change.logicalId),
+    );
+    const removed = stack.resources.filter(
+      (resource) => !next.some((candidate) => candidate.logicalId === resource.logicalId),
+    );
+    // Replaced or removed resources go first, so a renamed role does not collide with itself.
+    this.#deprovision(
+      stack,
+      stack.resources.filter((resource) => replaced.has(resource.logicalId)),
+    );
+    this.#provision(stack, next, at);
+    for (const change of changes) {
+      const resource = next.find((candidate) => candidate.logicalId === change.logicalId);
+      if (!resource) continue;
+      const [started, done] =
+        change.action === 'Add'
+          ? ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE']
+          : ['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE'];
+      this.#resourceEvent(stack, resource, at, started);
+      this.#resourceEvent(stack, resource, at, done);
+    }
+    Object.assign(stack, {
+      template: pending.template,
+      templateBody: pending.templateBody,
+      parameters: pending.parameters,
+      capabilities: pending.capabilities,
+      resources: next,
+      plannedOutputs: pending.plan.outputs,
+      outputs: pending.plan.outputs,
+      lastUpdatedAt: at,
+    });
+    if (pending.template.Description !== undefined)
+      stack.description = pending.template.Description;
+    else delete stack.description;
+    delete stack.pending;
+    this.#setStatus(stack, at, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    for (const resource of removed) {
+      this.#resourceEvent(stack, resource, at, 'DELETE_IN_PROGRESS');
+      this.#resourceEvent(stack, resource, at, 'DELETE_COMPLETE');
+    }
+    this.#setStatus(stack, at, 'UPDATE_COMPLETE');
+  }
+
+  #finishUpdateRollback(stack: Stack, at: number): void {
+    delete stack.pending;
+    stack.lastUpdatedAt = at;
+    this.#setStatus(stack, at, 'UPDATE_ROLLBACK_COMPLETE');
+  }
+
+  /** Why creating (or updating) the stack's resources fails now, as IAM would refuse it. */
+  #creationFailure(
+    stack: Stack,
+    resources: readonly PlannedResource[] = stack.resources,
+  ): { logicalId: string; reason: string } | undefined {
+    const firstRole = resources.find((resource) => resource.type === 'AWS::IAM::Role');
     if (stack.scenario === 'rollback') {
       return {
-        logicalId: firstRole?.logicalId ?? stack.resources[0]?.logicalId ?? stack.name,
-        reason: `Resource handler returned message: "User: arn:${PARTITION}:iam::${stack.accountId}:user/console-user is not authorized to perform: iam:CreateRole on resource: ${firstRole?.attributes.Arn ?? 'role'} (the sandbox's rollback scenario)" (HandlerErrorCode: AccessDenied)`,
+        logicalId: firstRole?.logicalId ?? resources[0]?.logicalId ?? stack.name,
+        reason: `Resource handler returned message: "User: ${stack.createdBy} is not authorized to perform: iam:CreateRole on resource: ${firstRole?.attributes.Arn ?? 'role'} (the sandbox's rollback scenario)" (HandlerErrorCode: AccessDenied)`,
       };
     }
-    for (const resource of stack.resources) {
+    for (const resource of resources) {
+      if (resource.type === 'AWS::IAM::ManagedPolicy') {
+        try {
+          parsePolicyDocument(resource.properties.PolicyDocument, 'permission');
+        } catch (error) {
+          const message =
+            error instanceof MalformedPolicyError ? error.message : 'Syntax errors in policy.';
+          return { logicalId: resource.logicalId, reason: iamRefusal(message) };
+        }
+      }
       if (resource.type !== 'AWS::IAM::Role') continue;
+      // The resource schema's limit, checked before IAM is asked.
+      if (resource.physicalId.length > MAX_ROLE_NAME_LENGTH) {
+        return {
+          logicalId: resource.logicalId,
+          reason: `Properties validation failed for resource ${resource.logicalId} with message: #/RoleName: expected maxLength: ${MAX_ROLE_NAME_LENGTH}`,
+        };
+      }
       const arn = resource.attributes.Arn as string;
       const existing = this.#roles.get(arn);
-      if (existing) {
+      if (existing && existing.stackId !== stack.stackId) {
         return {
           logicalId: resource.logicalId,
           reason: `${resource.physicalId} already exists in stack ${existing.stackId}`,
@@ -350,7 +823,7 @@ export class CloudState {
       let policy: PolicyDocument;
       try {
         policy = parsePolicyDocument(resource.properties.AssumeRolePolicyDocument);
-        for (const document of permissionPolicySources(stack, resource)) {
+        for (const document of permissionPolicySources(resources, resource)) {
           parsePolicyDocument(document, 'permission');
         }
       } catch (error) {
@@ -394,13 +867,9 @@ export class CloudState {
   }
 
   #finishDelete(stack: Stack, at: number): void {
-    for (const resource of [...stack.resources].reverse()) {
-      if (resource.type === 'AWS::IAM::Role') {
-        const role = this.#roles.get(resource.attributes.Arn as string);
-        if (role?.stackId === stack.stackId) this.#roles.delete(role.arn);
-      }
+    this.#deprovision(stack, stack.resources);
+    for (const resource of [...stack.resources].reverse())
       this.#resourceEvent(stack, resource, at, 'DELETE_COMPLETE');
-    }
     stack.deletedAt = at;
     this.#setStatus(stack, at, 'DELETE_COMPLETE');
   }
@@ -450,13 +919,16 @@ export class CloudState {
 }
 
 /** The permission policy documents a role of the stack gets: inline, managed and attached. */
-function permissionPolicySources(stack: Stack, role: PlannedResource): unknown[] {
+function permissionPolicySources(
+  resources: readonly PlannedResource[],
+  role: PlannedResource,
+): unknown[] {
   const documents: unknown[] = [];
   for (const policy of asList(role.properties.Policies)) {
     documents.push((policy as { PolicyDocument?: unknown } | null)?.PolicyDocument);
   }
   const managedArns = new Set(asList(role.properties.ManagedPolicyArns));
-  for (const resource of stack.resources) {
+  for (const resource of resources) {
     if (resource.type === 'AWS::IAM::ManagedPolicy' && managedArns.has(resource.physicalId)) {
       documents.push(resource.properties.PolicyDocument);
     }
@@ -494,4 +966,120 @@ function withoutExternalIdCondition(policy: PolicyDocument): PolicyDocument {
     if (Object.keys(condition).length === 0) delete statement.Condition;
   }
   return copy;
+}
+
+function checkStackName(stackName: string): void {
+  if (!STACK_NAME.test(stackName) || stackName.length > 128) {
+    throw new AwsError(
+      'ValidationError',
+      `1 validation error detected: Value '${stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
+    );
+  }
+}
+
+/**
+ * Resolves a request against the template (and the stack's previous values, for
+ * UsePreviousValue) and checks its capabilities, as CloudFormation does before anything starts.
+ */
+function define(request: StackRequest, previous?: Stack): StackDefinition {
+  const { template } = request;
+  const given: Array<{ key: string; value: string }> = [];
+  for (const parameter of request.parameters) {
+    if (parameter.usePreviousValue) {
+      const old = previous?.parameters.find((entry) => entry.key === parameter.key);
+      if (!old) {
+        throw new AwsError(
+          'ValidationError',
+          `Invalid input for parameter key ${parameter.key}. Cannot specify usePreviousValue as true for a parameter key not in the previous template`,
+        );
+      }
+      given.push({ key: parameter.key, value: old.value });
+    } else {
+      given.push({ key: parameter.key, value: parameter.value ?? '' });
+    }
+  }
+  const values = resolveParameters(template, given);
+  const needed = requiredCapability(template);
+  const granted = new Set(request.capabilities);
+  const satisfied =
+    needed === undefined ||
+    granted.has('CAPABILITY_NAMED_IAM') ||
+    (needed === 'CAPABILITY_IAM' && granted.has('CAPABILITY_IAM'));
+  if (!satisfied) {
+    throw new AwsError('InsufficientCapabilitiesException', `Requires capabilities : [${needed}]`);
+  }
+  return {
+    template,
+    templateBody: request.templateBody,
+    parameters: [...values].map(([key, value]) => ({
+      key,
+      value,
+      noEcho: isNoEcho(template, key),
+    })),
+    capabilities: [...granted],
+  };
+}
+
+function valuesOf(definition: StackDefinition): Map<string, string> {
+  return new Map(definition.parameters.map((parameter) => [parameter.key, parameter.value]));
+}
+
+function scopeOf(stack: Stack) {
+  return {
+    accountId: stack.accountId,
+    region: stack.region,
+    partition: PARTITION,
+    stackName: stack.name,
+    stackId: stack.stackId,
+  };
+}
+
+function resourceMap(stack: Stack): Map<string, PlannedResource> {
+  return new Map(stack.resources.map((resource) => [resource.logicalId, resource]));
+}
+
+/** Whether an update would change nothing: same template, same parameter values. */
+function sameDefinition(stack: Stack, definition: StackDefinition): boolean {
+  const values = (parameters: StackDefinition['parameters']) =>
+    JSON.stringify(parameters.map(({ key, value }) => [key, value]).sort());
+  return (
+    JSON.stringify(stack.template) === JSON.stringify(definition.template) &&
+    values(stack.parameters) === values(definition.parameters)
+  );
+}
+
+/** What moving from one set of resources to another adds, modifies (or replaces) and removes. */
+export function diffResources(
+  previous: readonly PlannedResource[],
+  next: readonly PlannedResource[],
+): ResourceChange[] {
+  const changes: ResourceChange[] = [];
+  for (const resource of next) {
+    const old = previous.find((candidate) => candidate.logicalId === resource.logicalId);
+    if (!old) {
+      changes.push({ action: 'Add', logicalId: resource.logicalId, type: resource.type });
+    } else if (
+      old.type !== resource.type ||
+      JSON.stringify(old.properties) !== JSON.stringify(resource.properties)
+    ) {
+      changes.push({
+        action: 'Modify',
+        logicalId: resource.logicalId,
+        physicalId: old.physicalId,
+        type: resource.type,
+        replacement: old.type !== resource.type || old.physicalId !== resource.physicalId,
+      });
+    }
+  }
+  for (const resource of previous) {
+    if (!next.some((candidate) => candidate.logicalId === resource.logicalId)) {
+      changes.push({
+        action: 'Remove',
+        logicalId: resource.logicalId,
+        physicalId: resource.physicalId,
+        type: resource.type,
+      });
+    }
+  }
+  return changes;
 }

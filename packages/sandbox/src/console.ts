@@ -1,7 +1,8 @@
 /** The console routes: quick-create, the stack list, Delete and the account switcher. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { DEFAULT_REGION, partitionOfRegion } from '@porter/cloud-connect';
-import type { CloudState } from './cloud-state';
+import { consolePrincipalArn } from './accounts';
+import type { CloudState, Stack } from './cloud-state';
 import {
   CONSOLE_PATHS,
   type ConsoleChrome,
@@ -75,7 +76,12 @@ export function handleConsoleRequest(
           consoleErrorPage('Request refused', 'Say which stack to delete (stackId).', chrome),
         );
       }
-      context.state.deleteStack(context.signedInAccount, region, stackId, context.now());
+      try {
+        context.state.deleteStack(context.signedInAccount, region, stackId, context.now());
+      } catch (error) {
+        if (!(error instanceof AwsError)) throw error;
+        return htmlResponse(400, consoleErrorPage('Delete refused', error.message, chrome));
+      }
       return redirectResponse(safeReturnTo(form.get('returnTo'), region));
     }
     case `POST ${CONSOLE_PATHS.account}`: {
@@ -121,8 +127,8 @@ function chromeFor(context: ConsoleContext, region: string, returnTo: string): C
   return { region, signedInAccount: context.signedInAccount, accounts: context.accounts, returnTo };
 }
 
-// The regions core's links can name; anything else shows the default region.
-function regionOf(value: string | null | undefined): string {
+/** The console's region: one core's links can name; anything else shows the default region. */
+export function regionOf(value: string | null | undefined): string {
   return value && partitionOfRegion(value).ok ? value : DEFAULT_REGION;
 }
 
@@ -239,12 +245,42 @@ function quickCreatePost(
   chrome: ConsoleChrome,
   form: ReadonlyMap<string, string>,
 ): SandboxResponse {
+  const outcome = submitQuickCreate(context, chrome.region, form);
+  if (!outcome.ok) {
+    return htmlResponse(400, quickCreatePage({ ...outcome.view, error: outcome.error }, chrome));
+  }
+  const list = new URLSearchParams({ region: chrome.region, filteringText: outcome.stack.name });
+  return redirectResponse(`${CONSOLE_PATHS.stacks}?${list}`);
+}
+
+/** What submitting the quick-create form did: the stack it started, or why it was refused. */
+export type QuickCreateOutcome =
+  | { ok: true; stack: Stack }
+  | {
+      ok: false;
+      view: QuickCreateView;
+      error: { message: string; field?: string };
+      /** The AWS error code behind the refusal, when CloudFormation refused the stack. */
+      awsCode?: string;
+    };
+
+/**
+ * Submits the quick-create form (`templateURL`, `stackName`, `param_<Name>`, `acknowledge`) as
+ * the person signed in to the console: what the page's Create button and the scripted customer
+ * both do.
+ */
+export function submitQuickCreate(
+  context: ConsoleContext,
+  region: string,
+  form: ReadonlyMap<string, string>,
+): QuickCreateOutcome {
   const { view, template } = quickCreateView(context, form);
-  const refuse = (message: string, field?: string) =>
-    htmlResponse(
-      400,
-      quickCreatePage({ ...view, error: { message, ...(field && { field }) } }, chrome),
-    );
+  const refuse = (message: string, field?: string, awsCode?: string): QuickCreateOutcome => ({
+    ok: false,
+    view,
+    error: { message, ...(field && { field }) },
+    ...(awsCode && { awsCode }),
+  });
   if (!template) return refuse(view.error?.message ?? 'The template could not be loaded.');
   if (view.capabilityResourceTypes.length > 0 && !view.acknowledged) {
     return refuse(
@@ -256,9 +292,9 @@ function quickCreatePost(
   }
   if (!view.stackName) return refuse('Enter a stack name.', 'stackName');
   try {
-    context.state.createStack({
+    const stack = context.state.createStack({
       accountId: context.signedInAccount,
-      region: chrome.region,
+      region,
       stackName: view.stackName,
       template,
       parameters: view.parameters.map((parameter) => ({
@@ -266,10 +302,12 @@ function quickCreatePost(
         value: parameter.value,
       })),
       capabilities: view.acknowledged ? ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] : [],
+      createdBy: consolePrincipalArn(context.signedInAccount),
       scenario: context.scenario(),
       timing: context.timing,
       now: context.now(),
     });
+    return { ok: true, stack };
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
     const parameter = /^Parameter '(\w+)'/.exec(error.message)?.[1];
@@ -278,8 +316,6 @@ function quickCreatePost(
       : /stackName|already exists/.test(error.message)
         ? 'stackName'
         : undefined;
-    return refuse(error.message, field);
+    return refuse(error.message, field, error.code);
   }
-  const list = new URLSearchParams({ region: chrome.region, filteringText: view.stackName });
-  return redirectResponse(`${CONSOLE_PATHS.stacks}?${list}`);
 }

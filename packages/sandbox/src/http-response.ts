@@ -42,13 +42,20 @@ export function redirectResponse(location: string): SandboxResponse {
   };
 }
 
-/** Writes a computed response, unless the client has gone. */
-export function writeResponse(res: ServerResponse, response: SandboxResponse): void {
+/**
+ * Writes a computed response, unless the client has gone. For HEAD, the headers (the real
+ * Content-Length included, as S3 gives it) without the body.
+ */
+export function writeResponse(
+  res: ServerResponse,
+  response: SandboxResponse,
+  options: { head?: boolean } = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(response.status, {
     ...response.headers,
     'content-length': String(Buffer.byteLength(response.body)),
     'cache-control': 'no-store',
   });
-  res.end(response.body);
+  res.end(options.head ? undefined : response.body);
 }

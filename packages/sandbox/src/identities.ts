@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { PolicyDocument } from './trust-policy';
 
 /** A set of AWS credentials, as the SDK's `credentials` option takes them. */
 export interface SandboxCredentials {
@@ -20,6 +21,11 @@ export type CallerIdentity =
       roleArn: string;
       roleName: string;
       sessionName: string;
+      /** Session policies (AssumeRole's Policy and PolicyArns): they narrow the role's permissions. */
+      sessionPolicies?: PolicyDocument[];
+      /** Session tags (AssumeRole's Tags), as `aws:PrincipalTag/<key>` sees them. */
+      tags?: Readonly<Record<string, string>>;
+      sourceIdentity?: string;
     };
 
 interface CredentialRecord {
@@ -47,11 +53,11 @@ export class CredentialStore {
     this.#records.set(credentials.accessKeyId, { credentials, identity });
   }
 
-  /** Issues temporary credentials (ASIA key, secret, session token) for an assumed-role session. */
-  issue(
-    identity: Extract<CallerIdentity, { kind: 'assumed-role' }>,
-    expiresAt: number,
-  ): SandboxCredentials {
+  /**
+   * Issues temporary credentials (ASIA key, secret, session token): for an assumed-role
+   * session, or for an IAM user's GetSessionToken.
+   */
+  issue(identity: CallerIdentity, expiresAt: number): SandboxCredentials {
     const credentials: SandboxCredentials = {
       accessKeyId: `ASIA${randomId(16)}`,
       secretAccessKey: randomBytes(30).toString('base64'),
@@ -70,7 +76,13 @@ export class CredentialStore {
     sessionToken: string | undefined,
     now: number,
   ):
-    | { ok: true; credentials: SandboxCredentials; identity: CallerIdentity }
+    | {
+        ok: true;
+        credentials: SandboxCredentials;
+        identity: CallerIdentity;
+        /** Whether these are temporary credentials (they came with a session token). */
+        temporary: boolean;
+      }
     | { ok: false; problem: CredentialProblem } {
     const record = this.#records.get(accessKeyId);
     if (!record) return { ok: false, problem: 'InvalidClientTokenId' };
@@ -78,7 +90,17 @@ export class CredentialStore {
       return { ok: false, problem: 'InvalidClientTokenId' };
     if (record.expiresAt !== undefined && now >= record.expiresAt)
       return { ok: false, problem: 'ExpiredToken' };
-    return { ok: true, credentials: record.credentials, identity: record.identity };
+    return {
+      ok: true,
+      credentials: record.credentials,
+      identity: record.identity,
+      temporary: sessionToken !== undefined,
+    };
+  }
+
+  /** The account an access key belongs to, if the sandbox knows the key. */
+  accountOf(accessKeyId: string): string | undefined {
+    return this.#records.get(accessKeyId)?.identity.accountId;
   }
 }
 

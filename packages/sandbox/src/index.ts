@@ -5,6 +5,16 @@ export {
   VENDOR_PRINCIPAL_ARN,
 } from './accounts';
 export { createManualClock, type ManualClock, type SandboxClock, systemClock } from './clock';
+export type { StackStatus } from './cloud-state';
+export {
+  type CustomerCreateStackOptions,
+  type CustomerStack,
+  type CustomerStackOptions,
+  type SandboxCustomer,
+  SandboxCustomerError,
+  type SandboxCustomerErrorCode,
+  type WaitForStackOptions,
+} from './customer';
 export type { SandboxCredentials } from './identities';
 export { type Sandbox, type SandboxOptions, startSandbox } from './sandbox';
 export {

@@ -50,11 +50,34 @@ function decodeFormComponent(raw: string): string {
   }
 }
 
-/** AWS's answer to an action a service does not have. */
-export function invalidAction(action: string, version: string | undefined): AwsError {
+/** Where a developer who meets `NotImplemented` reads what the sandbox serves. */
+const OPERATIONS_GUIDE =
+  'See "Operations served" in the sandbox guide (docs/sandbox.md of @porter/cloud-connect-sandbox).';
+
+/**
+ * The sandbox's answer to an operation it does not serve: never AWS's "Could not find
+ * operation", which would make a developer suspect their client. 501, which no SDK retries.
+ */
+export function notImplemented(
+  service: string,
+  action: string,
+  served: readonly string[],
+): AwsError {
   return new AwsError(
-    'InvalidAction',
-    `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`,
+    'NotImplemented',
+    `The Cloud Connect sandbox does not implement ${service} ${action}. It serves ${service}: ${served.join(', ')}. ${OPERATIONS_GUIDE}`,
+    501,
+    'Receiver',
+  );
+}
+
+/** The sandbox's answer to a request signed for a service it does not serve at all. */
+export function serviceNotImplemented(service: string): AwsError {
+  return new AwsError(
+    'NotImplemented',
+    `The Cloud Connect sandbox does not implement the ${service} service; it serves sts and cloudformation. ${OPERATIONS_GUIDE}`,
+    501,
+    'Receiver',
   );
 }
 
@@ -74,21 +97,24 @@ export function checkParam(
   name: string,
   value: string,
   constraints: { min?: number; max?: number; pattern?: RegExp },
+  options: { echo?: boolean } = {},
 ): void {
   const member = lowerFirst(name);
+  // A template body is not echoed back: 51 KB of it in an error helps nobody.
+  const shown = options.echo === false ? '' : `'${value}' `;
   if (constraints.min !== undefined && value.length < constraints.min) {
     throw validationError(
-      `Value '${value}' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${constraints.min}`,
+      `Value ${shown}at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${constraints.min}`,
     );
   }
   if (constraints.max !== undefined && value.length > constraints.max) {
     throw validationError(
-      `Value '${value}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${constraints.max}`,
+      `Value ${shown}at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${constraints.max}`,
     );
   }
   if (constraints.pattern && !constraints.pattern.test(value)) {
     throw validationError(
-      `Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${constraints.pattern.source.replace(/^\^|\$$/g, '')}`,
+      `Value ${shown}at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${constraints.pattern.source.replace(/^\^|\$$/g, '')}`,
     );
   }
 }

@@ -16,6 +16,7 @@ import { CloudState } from './cloud-state';
 import { type ConsoleContext, handleConsoleRequest } from './console';
 import { plainPage, sandboxIndexPage } from './console-pages';
 import { type ControlContext, handleControlRequest } from './control-endpoint';
+import { createCustomer, type SandboxCustomer } from './customer';
 import { htmlResponse, type SandboxResponse, writeResponse } from './http-response';
 import { CredentialStore, type SandboxCredentials } from './identities';
 import {
@@ -71,6 +72,11 @@ export interface Sandbox {
   timing: Readonly<SandboxTiming>;
   /** The scenario in force. */
   readonly scenario: SandboxScenario;
+  /**
+   * Plays the person in the customer's account: follows a quick-create link, deletes a stack,
+   * waits for a stack's status, as the console would, without driving its HTML.
+   */
+  customer: SandboxCustomer;
   /** Switches the scenario; stacks already created keep the one they were created under. */
   setScenario(scenario: SandboxScenario): void;
   /** Stops the server and closes every connection; resolves when nothing is left open. */
@@ -201,8 +207,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // Another site's page may not post to the console or the control endpoint (no CSRF):
     // browsers send Origin with every cross-origin POST; tests and scripts send none.
     const requestOrigin = req.headers.origin;
-    const ownOrigins = [origin(), origin().replace('127.0.0.1', 'localhost')];
-    if (method === 'POST' && requestOrigin !== undefined && !ownOrigins.includes(requestOrigin)) {
+    if (method === 'POST' && requestOrigin !== undefined && !ownOrigins().includes(requestOrigin)) {
       return htmlResponse(
         403,
         plainPage('Request refused', 'The sandbox accepts forms from its own pages only.'),
@@ -237,9 +242,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       // A failure to write (a header Node refuses) is answered like a failure to route.
       route(req, Buffer.concat(chunks))
-        .then((response) =>
-          writeResponse(res, req.method === 'HEAD' ? { ...response, body: '' } : response),
-        )
+        .then((response) => writeResponse(res, response, { head: req.method === 'HEAD' }))
         .catch((error: unknown) => {
           console.error('[cloud-connect-sandbox] unexpected error', error);
           writeResponse(res, htmlResponse(500, plainPage('Internal error', 'The sandbox failed.')));
@@ -263,6 +266,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   function origin(): string {
     return `http://127.0.0.1:${port}`;
+  }
+
+  // The sandbox answers on 127.0.0.1 and, for browsers that prefer it, on localhost.
+  function ownOrigins(): string[] {
+    return [origin(), origin().replace('127.0.0.1', 'localhost')];
   }
 
   function setScenario(next: SandboxScenario): void {
@@ -292,6 +300,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   port = (server.address() as AddressInfo).port;
 
   let closing: Promise<void> | undefined;
+  let markClosed = () => {};
+  const closed = new Promise<void>((resolve) => {
+    markClosed = resolve;
+  });
+  const customer = createCustomer({
+    console: consoleContext,
+    clock,
+    consoleOrigins: ownOrigins,
+    closed,
+  });
   return {
     url: origin(),
     consoleBaseUrl: origin(),
@@ -304,8 +322,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     get scenario() {
       return scenario;
     },
+    customer,
     setScenario,
     close() {
+      markClosed();
       closing ??= new Promise<void>((resolve) => {
         // libuv releases the listening handle one loop turn after 'close': wait for it too.
         server.close(() => setTimeout(resolve, 0));

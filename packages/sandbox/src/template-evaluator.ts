@@ -6,6 +6,7 @@
  */
 import { randomId } from './identities';
 import { AwsError } from './query-protocol';
+import { checkDepth, parseTemplateBody } from './template-format';
 
 /** A JSON-like template value. */
 export type TemplateValue = unknown;
@@ -102,16 +103,14 @@ function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T
   return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-/** Checks a parsed template's top-level shape; the message of a refusal is CloudFormation's. */
+/**
+ * Reads a template (a JSON or YAML body, or a parsed value) and checks its top-level shape; the
+ * message of a refusal is CloudFormation's.
+ */
 export function parseTemplate(input: unknown): CloudFormationTemplate {
   let value = input;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      throw formatError('JSON not well-formed.');
-    }
-  }
+  if (typeof value === 'string') value = parseTemplateBody(value);
+  else checkDepth(value);
   if (!isRecord(value)) throw formatError('JSON not well-formed.');
   if (!isRecord(value.Resources) || Object.keys(value.Resources).length === 0) {
     throw formatError('At least one Resources member must be defined.');
@@ -263,6 +262,24 @@ interface EvaluationScope {
   /** Conditions being evaluated, outermost first: meeting one again is a cycle. */
   pendingConditions: string[];
   resources: Map<string, PlannedResource>;
+  /** Evaluation steps and characters still allowed: intrinsic functions cannot blow up. */
+  budget: { remaining: number };
+}
+
+/**
+ * What evaluating one template may cost, in steps plus characters built by Fn::Sub and
+ * Fn::Join: far above a real template, far below a request that stalls the sandbox (nested
+ * Fn::Sub variables otherwise grow strings exponentially).
+ */
+export const MAX_TEMPLATE_EXPANSION = 1_000_000;
+
+function charge(context: EvaluationScope, cost: number): void {
+  context.budget.remaining -= cost;
+  if (context.budget.remaining < 0) {
+    throw formatError(
+      `Template error: the intrinsic functions expand beyond ${MAX_TEMPLATE_EXPANSION} characters and steps.`,
+    );
+  }
 }
 
 /** A value that removes the property it is assigned to (`Ref: AWS::NoValue`). */
@@ -277,6 +294,8 @@ export function planStack(
   template: CloudFormationTemplate,
   parameters: ReadonlyMap<string, string>,
   scope: StackScope,
+  /** The stack's current resources, when updating: unnamed ones keep their physical ids. */
+  previous?: ReadonlyMap<string, PlannedResource>,
 ): StackPlan {
   const context: EvaluationScope = {
     template,
@@ -285,6 +304,7 @@ export function planStack(
     conditions: new Map(),
     pendingConditions: [],
     resources: new Map(),
+    budget: { remaining: MAX_TEMPLATE_EXPANSION },
   };
   for (const name of Object.keys(template.Conditions ?? {})) conditionValue(context, name);
 
@@ -296,7 +316,13 @@ export function planStack(
       continue;
     const evaluated = evaluate(context, declaration.Properties ?? {});
     const properties = isRecord(evaluated) ? evaluated : {};
-    const planned = materialize(logicalId, declaration.Type, properties, scope);
+    const planned = materialize(
+      logicalId,
+      declaration.Type,
+      properties,
+      scope,
+      previous?.get(logicalId),
+    );
     context.resources.set(logicalId, planned);
     resources.push(planned);
   }
@@ -317,6 +343,24 @@ export function planStack(
 }
 
 function materialize(
+  logicalId: string,
+  type: string,
+  properties: Record<string, unknown>,
+  scope: StackScope,
+  previous: PlannedResource | undefined,
+): PlannedResource {
+  const planned = materializeNew(logicalId, type, properties, scope);
+  if (previous?.type !== type) return planned;
+  // An update keeps a resource's generated name, and the ids of one that keeps its name.
+  const nameProperty = IAM_NAME_PROPERTIES[type];
+  const named = nameProperty !== undefined && typeof properties[nameProperty] === 'string';
+  if (!named || previous.physicalId === planned.physicalId) {
+    return { ...planned, physicalId: previous.physicalId, attributes: previous.attributes };
+  }
+  return planned;
+}
+
+function materializeNew(
   logicalId: string,
   type: string,
   properties: Record<string, unknown>,
@@ -347,6 +391,14 @@ function materialize(
     default:
       return { logicalId, type, properties, physicalId: generatedName, attributes: {} };
   }
+}
+
+/**
+ * What ValidateTemplate checks beyond the shape: every reference resolves and resources do not
+ * depend on each other in a cycle.
+ */
+export function checkTemplateReferences(template: CloudFormationTemplate): void {
+  creationOrder(template);
 }
 
 /** Resources in an order where every resource comes after the ones it refers to. */
@@ -457,6 +509,7 @@ function conditionValue(context: EvaluationScope, name: string): boolean {
 }
 
 function evaluate(context: EvaluationScope, value: unknown): unknown {
+  charge(context, 1);
   if (Array.isArray(value))
     return value.map((item) => evaluate(context, item)).filter((item) => item !== NO_VALUE);
   if (!isRecord(value)) return value;
@@ -507,7 +560,9 @@ function intrinsic(context: EvaluationScope, fn: string, argument: unknown): unk
           'Template error: every Fn::Join object requires two parameters, (1) a string delimiter and (2) a list of strings to be joined or a function that returns a list of strings (such as Fn::GetAZs) to be joined.',
         );
       }
-      return list.map(String).join(separator);
+      const joined = list.map(String).join(separator);
+      charge(context, joined.length);
+      return joined;
     }
     case 'Fn::If': {
       const [condition, whenTrue, whenFalse] = Array.isArray(argument) ? argument : [];
@@ -561,7 +616,9 @@ function intrinsic(context: EvaluationScope, fn: string, argument: unknown): unk
       const [separator, text] = Array.isArray(argument)
         ? argument.map((item) => evaluate(context, item))
         : [];
-      return String(text).split(String(separator));
+      const parts = String(text).split(String(separator));
+      charge(context, parts.length);
+      return parts;
     }
     default:
       throw formatError(`Unrecognized function ${fn}`);
@@ -635,15 +692,23 @@ function substitute(context: EvaluationScope, argument: unknown): string {
       "Template error: One or more Fn::Sub intrinsic functions don't specify expected arguments.",
     );
   }
-  return text.replace(/\$\{(!?)([^}]*)\}/g, (_whole, literal: string, name: string) => {
+  const result = text.replace(/\$\{(!?)([^}]*)\}/g, (_whole, literal: string, name: string) => {
     if (literal) return `\${${name}}`;
     const key = name.trim();
-    if (Object.hasOwn(variables, key)) return String(evaluate(context, variables[key]));
+    if (Object.hasOwn(variables, key)) {
+      const text = String(evaluate(context, variables[key]));
+      charge(context, text.length);
+      return text;
+    }
     if (key.includes('.') && !key.startsWith('AWS::')) {
       const [target, attribute] = splitOnce(key, '.');
       return attributeOf(context, target, attribute);
     }
     const value = reference(context, key);
-    return Array.isArray(value) ? value.join(',') : String(value);
+    const text = Array.isArray(value) ? value.join(',') : String(value);
+    charge(context, text.length);
+    return text;
   });
+  charge(context, result.length);
+  return result;
 }

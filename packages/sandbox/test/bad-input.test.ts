@@ -19,23 +19,38 @@ async function stillServes(): Promise<void> {
 }
 
 describe('requests AWS refuses, answered as AWS answers them', () => {
-  it('an unknown action: InvalidAction, 400, with the STS error document and a RequestId', async () => {
+  it('an operation the sandbox does not serve: NotImplemented 501 naming the sandbox, never AWS\'s "Could not find operation"', async () => {
     const response = await signedQuery(sandbox, 'Action=LaunchRockets&Version=2011-06-15');
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(501);
     expect(response.headers['content-type']).toBe('text/xml');
     expect(response.body).toMatch(
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<ErrorResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code><Message>[^<]+<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<ErrorResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><Error><Type>Receiver<\/Type><Code>NotImplemented<\/Code><Message>[^<]+<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/,
     );
+    const { message } = awsErrorOf(response);
+    expect(message).toContain('The Cloud Connect sandbox does not implement STS LaunchRockets');
+    expect(message).toContain('docs/sandbox.md');
+    expect(message).not.toContain('Could not find operation');
     expect(response.headers['x-amzn-requestid']).toBe(awsErrorOf(response).requestId);
   });
 
-  it('an unknown CloudFormation action: InvalidAction in the CloudFormation namespace', async () => {
-    const response = await signedQuery(sandbox, 'Action=UpdateStack&Version=2010-05-15', {
+  it('an unserved CloudFormation operation: NotImplemented in the CloudFormation namespace', async () => {
+    const response = await signedQuery(sandbox, 'Action=ListExports&Version=2010-05-15', {
       service: 'cloudformation',
     });
-    expect(response.status).toBe(400);
-    expect(awsErrorOf(response).code).toBe('InvalidAction');
+    expect(response.status).toBe(501);
+    expect(awsErrorOf(response).code).toBe('NotImplemented');
+    expect(awsErrorOf(response).message).toContain(
+      'does not implement CloudFormation ListExports. It serves CloudFormation: CreateStack',
+    );
     expect(response.body).toContain('xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"');
+  });
+
+  it('a service the sandbox does not serve: NotImplemented naming the service', async () => {
+    const response = await signedQuery(sandbox, 'Action=ListBuckets&Version=2006-03-01', {
+      service: 's3',
+    });
+    expect(response.status).toBe(501);
+    expect(awsErrorOf(response).message).toContain('does not implement the s3 service');
   });
 
   it('no Action: MissingAction; no Version: MissingParameter', async () => {
@@ -75,6 +90,18 @@ describe('requests AWS refuses, answered as AWS answers them', () => {
     });
     expect(response.status).toBe(403);
     expect(awsErrorOf(response).code).toBe('MissingAuthenticationToken');
+  });
+
+  it('a signature that does not cover host: IncompleteSignature, as AWS refuses it', async () => {
+    const response = await signedQuery(sandbox, 'Action=GetCallerIdentity&Version=2011-06-15', {
+      unsignedHeaders: ['host'],
+    });
+    expect(String(response.headers['content-type'])).toBe('text/xml');
+    expect(awsErrorOf(response)).toMatchObject({
+      code: 'IncompleteSignature',
+      message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    });
+    expect(response.status).toBe(400);
   });
 
   it('a mangled Authorization header: IncompleteSignature', async () => {

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { requireAwsClients } from './aws-clients';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -49,6 +50,51 @@ describe('cloud-connect-sandbox command', () => {
     command.child.kill('SIGINT');
     expect(await command.exited).toBe(0);
   }, 20_000);
+
+  it('prints the customer credentials and a create-stack example that works when pasted into a shell', async () => {
+    requireAwsClients();
+    const command = run(['--port', '0'], 'Press Ctrl-C to stop.');
+    try {
+      await command.printed;
+      const { stdout } = command.output();
+      expect(stdout).toContain('AWS_ACCESS_KEY_ID=AKIASANDBOXCUSTOMER1');
+      expect(stdout).toContain(
+        'AWS_SECRET_ACCESS_KEY=sandbox/customer/secret/key/not/a/real/aws/key',
+      );
+      const example = /Create the role stack as the customer[^\n]*\n((?: {4}.*\n)+)/.exec(
+        stdout,
+      )?.[1];
+      expect(example).toContain('cloudformation create-stack --stack-name PorterRole');
+      const script = (example ?? '')
+        .replace("EXTERNAL_ID='paste-the-ExternalId-here'", "EXTERNAL_ID='ext-from-the-shell'")
+        .replace(/^ {4}aws /m, `    ${process.env.AWS_CLI_PATH ?? '/usr/bin/aws'} --output json `);
+      const shell = await new Promise<{ code: number; stdout: string; stderr: string }>(
+        (resolve) => {
+          execFile(
+            'bash',
+            ['-c', script],
+            {
+              env: {
+                PATH: process.env.PATH,
+                HOME: process.env.HOME,
+                AWS_CONFIG_FILE: '/dev/null',
+                AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+                AWS_PAGER: '',
+              },
+            },
+            (error, out, err) =>
+              resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err }),
+          );
+        },
+      );
+      expect(shell.stderr).toBe('');
+      expect(shell.code).toBe(0);
+      expect(JSON.parse(shell.stdout).StackId).toMatch(/:123456789012:stack\/PorterRole\//);
+    } finally {
+      command.child.kill('SIGINT');
+      await command.exited;
+    }
+  }, 60_000);
 
   it('refuses a bad port or scenario with usage and exit code 2', async () => {
     const badPort = run(['--port', 'lots']);

@@ -52,6 +52,8 @@ export async function signedQuery(
     service?: string;
     region?: string;
     contentType?: string;
+    /** Headers left out of the signature (the signer signs every header otherwise). */
+    unsignedHeaders?: string[];
     tamper?: (signed: { headers: Record<string, string>; body: string }) => void;
   } = {},
 ): Promise<RawResponse> {
@@ -66,16 +68,19 @@ export async function signedQuery(
     service: options.service ?? 'sts',
     sha256: Sha256,
   });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers,
-    body,
-  });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      query: {},
+      headers,
+      body,
+    },
+    { unsignableHeaders: new Set(options.unsignedHeaders ?? []) },
+  );
   const outgoing = { headers: { ...(signed.headers as Record<string, string>) }, body };
   options.tamper?.(outgoing);
   return send(sandbox.url, { method: 'POST', headers: outgoing.headers, body: outgoing.body });

@@ -72,6 +72,31 @@ describe('rollback', () => {
     expect((await rejectionOf(assumeAsVendor(sandbox))).name).toBe('AccessDenied');
   });
 
+  it("names the caller who created the stack in the resource's refusal", async () => {
+    await start('rollback');
+    const vendor = clientsFor(sandbox, sandbox.vendorCredentials).cloudFormation;
+    await vendor.send(
+      new CreateStackCommand({
+        StackName: 'VendorSide',
+        TemplateURL: sandbox.templateUrl,
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+        Parameters: [
+          { ParameterKey: 'ExternalId', ParameterValue: 'porter-external-id-1234' },
+          { ParameterKey: 'TrustedPrincipalArn', ParameterValue: sandbox.vendorPrincipalArn },
+        ],
+      }),
+    );
+    clock.advance(timing.stackCreateMs);
+    const { StackEvents = [] } = await vendor.send(
+      new DescribeStackEventsCommand({ StackName: 'VendorSide' }),
+    );
+    const failed = StackEvents.find((event) => event.ResourceStatus === 'CREATE_FAILED');
+    expect(failed?.ResourceStatusReason).toContain(
+      `User: ${sandbox.vendorPrincipalArn} is not authorized to perform: iam:CreateRole`,
+    );
+    expect(failed?.ResourceStatusReason).not.toContain('console-user');
+  });
+
   it('stacks created before switching to rollback still complete', async () => {
     await start();
     await createRoleStack(sandbox);

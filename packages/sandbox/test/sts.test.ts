@@ -173,7 +173,7 @@ describe('STS AssumeRole', () => {
       clientsFor(sandbox, temporary).sts.send(new GetCallerIdentityCommand({})),
     );
     expect(expired.name).toBe('ExpiredToken');
-    expect(expired.$metadata.httpStatusCode).toBe(400);
+    expect(expired.$metadata.httpStatusCode).toBe(403);
   });
 
   it('answers a missing RoleSessionName and a too-short duration with ValidationError', async () => {
