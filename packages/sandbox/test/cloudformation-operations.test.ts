@@ -445,6 +445,16 @@ describe('termination protection', () => {
       .deleteStack('Ops')
       .catch((error: unknown) => error);
     expect(customerRefused).toMatchObject({ code: 'DELETE_REFUSED' });
+    const consoleRefused = await send(sandbox.consoleBaseUrl, {
+      method: 'POST',
+      path: '/cloudformation/home/stacks/delete',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'region=us-east-1&stackId=Ops',
+    });
+    expect(consoleRefused.status).toBe(400);
+    expect(consoleRefused.body).toContain(
+      'cannot be deleted while TerminationProtection is enabled',
+    );
     await cfn().send(
       new UpdateTerminationProtectionCommand({
         StackName: 'Ops',
