@@ -56,7 +56,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  await (h.handler as unknown as { close(): Promise<void> }).close();
+  await h.handler.close();
 });
 
 async function session(tenant = 'acme') {
@@ -104,7 +104,11 @@ function notification(
     SigningCertURL: CERT_URL,
     ...overrides,
   };
-  return { ...fields, Signature: overrides.Signature ?? signer.sign(fields, version) };
+  return {
+    ...fields,
+    Message: fields.Message as string,
+    Signature: overrides.Signature ?? signer.sign(fields, version),
+  };
 }
 
 async function deliver(body: unknown) {
