@@ -7,13 +7,20 @@ import { randomUUID } from 'node:crypto';
 import { AwsError } from './query-protocol';
 import type { SandboxScenario, SandboxTiming } from './scenarios';
 import {
+  defineStack,
+  diffResources,
+  type ParameterInput,
+  type ResourceChange,
+  type StackDefinition,
+  type StackRequest,
+  sameDefinition,
+  valuesOf,
+} from './stack-definition';
+import {
   type CloudFormationTemplate,
-  isNoEcho,
   type PlannedOutput,
   type PlannedResource,
   planStack,
-  requiredCapability,
-  resolveParameters,
   type StackPlan,
 } from './template-evaluator';
 import {
@@ -58,40 +65,6 @@ export const STACK_STATUSES: readonly StackStatus[] = [
   'DELETE_IN_PROGRESS',
   'DELETE_COMPLETE',
 ];
-
-/** What a stack is made from: its template and the values it was given. */
-export interface StackDefinition {
-  template: CloudFormationTemplate;
-  /** The template as it was sent, for GetTemplate. */
-  templateBody: string;
-  parameters: Array<{ key: string; value: string; noEcho: boolean }>;
-  capabilities: string[];
-}
-
-/** A parameter as a request gives it: a value, or the stack's previous value. */
-export interface ParameterInput {
-  key: string;
-  value?: string;
-  usePreviousValue?: boolean;
-}
-
-/** What a template asks for, as CreateStack, UpdateStack and CreateChangeSet send it. */
-export interface StackRequest {
-  template: CloudFormationTemplate;
-  templateBody: string;
-  parameters: readonly ParameterInput[];
-  capabilities: readonly string[];
-}
-
-/** One resource change of a change set. */
-export interface ResourceChange {
-  action: 'Add' | 'Modify' | 'Remove';
-  logicalId: string;
-  physicalId?: string;
-  type: string;
-  /** For Modify: whether the resource is replaced (its name or type changes). */
-  replacement?: boolean;
-}
 
 /** A change set of a stack. */
 export interface ChangeSet {
@@ -275,7 +248,7 @@ export class CloudState {
     if (this.findStack(accountId, region, stackName)) {
       throw new AwsError('AlreadyExistsException', `Stack [${stackName}] already exists`);
     }
-    const definition = define({
+    const definition = defineStack({
       template: input.template,
       templateBody: input.templateBody ?? JSON.stringify(input.template, null, 2),
       parameters: input.parameters,
@@ -301,7 +274,7 @@ export class CloudState {
     context: StackChangeContext,
   ): Stack {
     const stack = this.#updatableStack(accountId, region, nameOrId, context.now);
-    const definition = define(request, stack);
+    const definition = defineStack(request, stack);
     if (sameDefinition(stack, definition)) {
       throw new AwsError('ValidationError', 'No updates are to be performed.');
     }
@@ -333,9 +306,11 @@ export class CloudState {
       }
     } else if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
       throw new AwsError('ValidationError', `Stack [${stackName}] does not exist`);
+    } else {
+      this.#updatableStack(accountId, region, stack.stackId, now);
     }
     const previous = input.type === 'UPDATE' ? stack : undefined;
-    const definition = define(input.request, previous);
+    const definition = defineStack(input.request, previous);
     if (stack?.changeSets.some((changeSet) => changeSet.name === input.changeSetName)) {
       throw new AwsError(
         'AlreadyExistsException',
@@ -977,53 +952,6 @@ function checkStackName(stackName: string): void {
   }
 }
 
-/**
- * Resolves a request against the template (and the stack's previous values, for
- * UsePreviousValue) and checks its capabilities, as CloudFormation does before anything starts.
- */
-function define(request: StackRequest, previous?: Stack): StackDefinition {
-  const { template } = request;
-  const given: Array<{ key: string; value: string }> = [];
-  for (const parameter of request.parameters) {
-    if (parameter.usePreviousValue) {
-      const old = previous?.parameters.find((entry) => entry.key === parameter.key);
-      if (!old) {
-        throw new AwsError(
-          'ValidationError',
-          `Invalid input for parameter key ${parameter.key}. Cannot specify usePreviousValue as true for a parameter key not in the previous template`,
-        );
-      }
-      given.push({ key: parameter.key, value: old.value });
-    } else {
-      given.push({ key: parameter.key, value: parameter.value ?? '' });
-    }
-  }
-  const values = resolveParameters(template, given);
-  const needed = requiredCapability(template);
-  const granted = new Set(request.capabilities);
-  const satisfied =
-    needed === undefined ||
-    granted.has('CAPABILITY_NAMED_IAM') ||
-    (needed === 'CAPABILITY_IAM' && granted.has('CAPABILITY_IAM'));
-  if (!satisfied) {
-    throw new AwsError('InsufficientCapabilitiesException', `Requires capabilities : [${needed}]`);
-  }
-  return {
-    template,
-    templateBody: request.templateBody,
-    parameters: [...values].map(([key, value]) => ({
-      key,
-      value,
-      noEcho: isNoEcho(template, key),
-    })),
-    capabilities: [...granted],
-  };
-}
-
-function valuesOf(definition: StackDefinition): Map<string, string> {
-  return new Map(definition.parameters.map((parameter) => [parameter.key, parameter.value]));
-}
-
 function scopeOf(stack: Stack) {
   return {
     accountId: stack.accountId,
@@ -1036,50 +964,4 @@ function scopeOf(stack: Stack) {
 
 function resourceMap(stack: Stack): Map<string, PlannedResource> {
   return new Map(stack.resources.map((resource) => [resource.logicalId, resource]));
-}
-
-/** Whether an update would change nothing: same template, same parameter values. */
-function sameDefinition(stack: Stack, definition: StackDefinition): boolean {
-  const values = (parameters: StackDefinition['parameters']) =>
-    JSON.stringify(parameters.map(({ key, value }) => [key, value]).sort());
-  return (
-    JSON.stringify(stack.template) === JSON.stringify(definition.template) &&
-    values(stack.parameters) === values(definition.parameters)
-  );
-}
-
-/** What moving from one set of resources to another adds, modifies (or replaces) and removes. */
-export function diffResources(
-  previous: readonly PlannedResource[],
-  next: readonly PlannedResource[],
-): ResourceChange[] {
-  const changes: ResourceChange[] = [];
-  for (const resource of next) {
-    const old = previous.find((candidate) => candidate.logicalId === resource.logicalId);
-    if (!old) {
-      changes.push({ action: 'Add', logicalId: resource.logicalId, type: resource.type });
-    } else if (
-      old.type !== resource.type ||
-      JSON.stringify(old.properties) !== JSON.stringify(resource.properties)
-    ) {
-      changes.push({
-        action: 'Modify',
-        logicalId: resource.logicalId,
-        physicalId: old.physicalId,
-        type: resource.type,
-        replacement: old.type !== resource.type || old.physicalId !== resource.physicalId,
-      });
-    }
-  }
-  for (const resource of previous) {
-    if (!next.some((candidate) => candidate.logicalId === resource.logicalId)) {
-      changes.push({
-        action: 'Remove',
-        logicalId: resource.logicalId,
-        physicalId: resource.physicalId,
-        type: resource.type,
-      });
-    }
-  }
-  return changes;
 }

@@ -4,7 +4,7 @@
  */
 
 import { listChangeSets, runChangeSetAction } from './change-sets';
-import type { CloudState, OnFailure, ParameterInput, Stack, StackRequest } from './cloud-state';
+import type { CloudState, OnFailure, Stack } from './cloud-state';
 import type { CallerIdentity } from './identities';
 import {
   AwsError,
@@ -17,6 +17,7 @@ import {
   type XmlValue,
 } from './query-protocol';
 import type { SandboxScenario, SandboxTiming } from './scenarios';
+import type { ParameterInput, StackRequest } from './stack-definition';
 import { listStacks } from './stack-list';
 import {
   describeStackResource,

@@ -28,7 +28,7 @@ const SOURCE_IDENTITY = /^[\w+=,.@-]*$/;
  * The share PackedPolicySize is a percentage of. AWS does not publish its packing, so the
  * sandbox compresses the policies and tags and compares them with this many bytes.
  */
-export const PACKED_POLICY_BYTES = 2048;
+const PACKED_POLICY_BYTES = 2048;
 
 /** Reads and checks AssumeRole's Policy, PolicyArns, Tags, TransitiveTagKeys and SourceIdentity. */
 export function readSessionRequest(params: QueryParams, state: CloudState): SessionRequest {

@@ -9,7 +9,7 @@ import { AwsError, type QueryParams, requireParam, type XmlValue } from './query
 import type { PlannedResource } from './template-evaluator';
 
 /** CloudFormation's page size for ListStackResources. */
-export const LIST_STACK_RESOURCES_PAGE_SIZE = 100;
+const LIST_STACK_RESOURCES_PAGE_SIZE = 100;
 
 /** A resource's status and when it last changed, from the stack's events. */
 function stateOf(stack: Stack, resource: PlannedResource): { status: string; at: Date } {

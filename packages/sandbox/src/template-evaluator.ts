@@ -271,7 +271,7 @@ interface EvaluationScope {
  * Fn::Join: far above a real template, far below a request that stalls the sandbox (nested
  * Fn::Sub variables otherwise grow strings exponentially).
  */
-export const MAX_TEMPLATE_EXPANSION = 1_000_000;
+const MAX_TEMPLATE_EXPANSION = 1_000_000;
 
 function charge(context: EvaluationScope, cost: number): void {
   context.budget.remaining -= cost;

@@ -10,7 +10,7 @@ import { AwsError } from './query-protocol';
 export const MAX_TEMPLATE_BODY_LENGTH = 51_200;
 
 /** How deep objects and lists may nest; real templates stay far below it. */
-export const MAX_TEMPLATE_DEPTH = 100;
+const MAX_TEMPLATE_DEPTH = 100;
 
 // The short forms CloudFormation's YAML knows, and the long form each stands for.
 const SHORT_FORMS = new Map<string, string>([

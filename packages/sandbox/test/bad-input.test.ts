@@ -195,6 +195,8 @@ describe('fuzzing', () => {
         fc.constantFrom(
           '/',
           '/?Action=GetCallerIdentity',
+          '/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIASANDBOXVENDOR001%2F20240101%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires=99999999&X-Amz-SignedHeaders=host&X-Amz-Signature=00',
+          '/?Action=GetCallerIdentity&X-Amz-Signature=zz&X-Amz-Credential=a%2Fb',
           '/cloudformation/home',
           '/cloudformation/home/quickcreate?templateURL=%ZZ',
           '/cloudformation/home/stacks/delete',

@@ -395,7 +395,7 @@ describe('change sets', () => {
     expect(stack?.Outputs?.[0]?.OutputValue).toBe('arn:aws:iam::123456789012:role/op-two');
   });
 
-  it('refuses a CREATE change set for a stack that exists, and an UPDATE one for a stack that does not', async () => {
+  it('refuses a CREATE change set for a stack that exists, and an UPDATE one for a stack that does not or cannot be updated', async () => {
     await createCompleted();
     const exists = await rejectionOf(
       cfn().send(
@@ -420,6 +420,25 @@ describe('change sets', () => {
       ),
     );
     expect(missing.message).toBe('Stack [Nope] does not exist');
+    await cfn().send(
+      new CreateStackCommand({
+        StackName: 'Failed',
+        TemplateBody: roleTemplate({ principal: 'arn:aws:iam::111122223333:user/nobody' }),
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+      }),
+    );
+    clock.advance(timing.stackCreateMs + timing.stackDeleteMs);
+    const rolledBack = await rejectionOf(
+      cfn().send(
+        new CreateChangeSetCommand({
+          StackName: 'Failed',
+          ChangeSetName: 'u',
+          TemplateBody: roleTemplate(),
+          Capabilities: ['CAPABILITY_NAMED_IAM'],
+        }),
+      ),
+    );
+    expect(rolledBack.message).toMatch(/is in ROLLBACK_COMPLETE state and can not be updated\.$/);
   });
 });
 

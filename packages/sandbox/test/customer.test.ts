@@ -1,4 +1,4 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { quickCreateUrl } from '@porter/cloud-connect';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -193,6 +193,14 @@ describe('sandbox.customer.deleteStack and waitForStack', () => {
     expect(error.code).toBe('UNEXPECTED_STACK_STATUS');
     expect(error.stackStatus).toBe('ROLLBACK_COMPLETE');
     expect(error.message).toContain('failed to create: [PorterManagerRole]');
+    // The console's person is the customer's IAM user: IAM's refusal names them.
+    const { cloudFormation } = clientsFor(sandbox, sandbox.customerCredentials);
+    const { StackEvents = [] } = await cloudFormation.send(
+      new DescribeStackEventsCommand({ StackName: 'PorterRole' }),
+    );
+    expect(
+      StackEvents.find((event) => event.ResourceStatus === 'CREATE_FAILED')?.ResourceStatusReason,
+    ).toContain('User: arn:aws:iam::123456789012:user/sandbox-customer is not authorized');
   });
 
   it('names STACK_NOT_FOUND, WAIT_TIMEOUT and SANDBOX_CLOSED', async () => {
