@@ -22,6 +22,12 @@ import { type Logger, silentLogger } from './logger';
 import type { RateLimitOptions } from './rate-limit';
 import { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
 import { toConnection, toConnectSession } from './session-view';
+import {
+  createStackEvents,
+  type PendingVerificationRun,
+  type StackEvents,
+  type StackEventsConfig,
+} from './stack-events/stack-events';
 import { StoreUnavailableError } from './store-unavailable-error';
 import type { ConnectionStore, SessionRecord } from './stores/connection-store';
 import { UpstreamError } from './upstream-error';
@@ -50,6 +56,11 @@ export interface CloudConnectHandlerConfig {
   rateLimit?: RateLimitOptions;
   /** The largest request body read. @default 16384 */
   maxBodyBytes?: number;
+  /**
+   * Stack events (opt-in): links carry the event parameters of the `-events` template, and
+   * `POST {basePath}/events` takes the SNS subscription's notifications. See docs/server.md.
+   */
+  events?: StackEventsConfig;
 }
 
 /** Who is asking, as the host's `authenticate` decides. */
@@ -88,7 +99,26 @@ export interface CloudConnectHandlerOptions {
 /** A Fetch-API request handler: works with Next.js, Hono, Bun, Deno, workers, and Node via `toNodeListener`. */
 export type CloudConnectHandler = (request: Request) => Promise<Response>;
 
-type RouteName = 'sessions' | 'sessionCheck' | 'blockers' | 'revocationCheck' | 'connection';
+/** What `createCloudConnectHandler` returns: the handler, and its background work for stack events. */
+export interface CloudConnectHandlerWithEvents extends CloudConnectHandler {
+  /**
+   * With `config.events`: checks every session CloudFormation had news of (a role created: verify
+   * and record it connected; a stack deleted: confirm revocation), so connections complete with
+   * no browser watching. The internal timer calls it unless `events.backgroundIntervalMs` is 0;
+   * a host's scheduler may call it too. Without events it does nothing.
+   */
+  runPendingVerifications(): Promise<PendingVerificationRun>;
+  /** Stops the stack events timer and waits for background checks under way. */
+  close(): Promise<void>;
+}
+
+type RouteName =
+  | 'sessions'
+  | 'sessionCheck'
+  | 'blockers'
+  | 'revocationCheck'
+  | 'connection'
+  | 'events';
 
 interface RouteMatch {
   name: RouteName;
@@ -115,7 +145,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  */
 export function createCloudConnectHandler(
   options: CloudConnectHandlerOptions,
-): CloudConnectHandler {
+): CloudConnectHandlerWithEvents {
   validateHandlerOptions(options);
   const { verifier, store, config } = options;
   const messages = options.messages;
@@ -130,6 +160,18 @@ export function createCloudConnectHandler(
 
   const coordination = options.coordination ?? createInProcessCoordination({ now });
   const iso = () => new Date(now()).toISOString();
+  // The functions it calls are declarations below (hoisted); it calls them only per request.
+  const stackEvents: StackEvents | undefined =
+    config.events &&
+    createStackEvents({
+      config: config.events,
+      store,
+      logger,
+      now,
+      verify: (record) => sharedCheck(record),
+      confirmRevocation: (record) => sharedRevocationCheck(record),
+      stackFailedMessage: () => messageFor('error.STACK_FAILED', undefined, messages),
+    });
 
   const notFound = (id: 'notFound' | 'sessionNotFound') =>
     errorResponse('NOT_FOUND', wireMessage(id, undefined, wireMessages));
@@ -146,7 +188,7 @@ export function createCloudConnectHandler(
       (await store.findByAccount(tenantId, parsed.accountId)) ??
       (await insertSession(tenantId, parsed.accountId));
     return jsonResponse<CreateSessionResponse>(201, {
-      session: toConnectSession(record, config),
+      session: toConnectSession(record, config, await stackEvents?.linkParameters(record)),
     });
   }
 
@@ -185,12 +227,22 @@ export function createCloudConnectHandler(
     const record = await store.findBySession(tenantId, sessionId);
     if (!record) return notFound('sessionNotFound');
 
-    const check = await coordination.singleFlight<ConnectionCheck>(
-      `connection\u0000${tenantId}\u0000${sessionId}`,
-      (signal) => verifyAndRecord(record, signal),
-      request.signal,
-    );
+    const check = await sharedCheck(record, request.signal);
     return jsonResponse<CheckConnectionResponse>(200, { check });
+  }
+
+  function sharedCheck(
+    record: SessionRecord,
+    callerSignal?: AbortSignal,
+  ): Promise<ConnectionCheck> {
+    return coordination.singleFlight<ConnectionCheck>(
+      `connection\u0000${record.tenantId}\u0000${record.sessionId}`,
+      async (signal): Promise<ConnectionCheck> => {
+        const check = await verifyAndRecord(record, signal);
+        return stackEvents ? stackEvents.decorateCheck(record, check) : check;
+      },
+      callerSignal,
+    );
   }
 
   // Runs once per shared check, so the store sees one update however many tabs asked.
@@ -242,7 +294,16 @@ export function createCloudConnectHandler(
       );
     }
 
-    const check = await coordination.singleFlight<RevocationCheck>(
+    const check = await sharedRevocationCheck(record, request.signal);
+    return jsonResponse<CheckRevocationResponse>(200, { check });
+  }
+
+  function sharedRevocationCheck(
+    record: SessionRecord,
+    callerSignal?: AbortSignal,
+  ): Promise<RevocationCheck> {
+    const { tenantId } = record;
+    return coordination.singleFlight<RevocationCheck>(
       `revocation\u0000${tenantId}\u0000${record.sessionId}`,
       async (signal) => {
         const result = await verifier.checkRevocation(targetOf(record), { signal, logger });
@@ -271,9 +332,8 @@ export function createCloudConnectHandler(
         });
         return result;
       },
-      request.signal,
+      callerSignal,
     );
-    return jsonResponse<CheckRevocationResponse>(200, { check });
   }
 
   async function getConnection(tenantId: string): Promise<Response> {
@@ -298,7 +358,9 @@ export function createCloudConnectHandler(
     // A Request's url is always absolute and valid: the constructor refuses anything else.
     const url = new URL(request.url);
     const route = matchRoute(basePath, url.pathname);
-    if (route === 'not-found') return notFound('notFound');
+    if (route === 'not-found' || (route.name === 'events' && !stackEvents)) {
+      return notFound('notFound');
+    }
     if (route.method !== request.method) {
       return errorResponse(
         'METHOD_NOT_ALLOWED',
@@ -310,6 +372,9 @@ export function createCloudConnectHandler(
         { allow: route.method },
       );
     }
+
+    // SNS signs what it delivers: the route checks that signature instead of a tenant's sign-in.
+    if (route.name === 'events' && stackEvents) return stackEvents.handle(request);
 
     const tenantId = await authenticate(request);
     if (tenantId === null) {
@@ -337,10 +402,12 @@ export function createCloudConnectHandler(
         return checkRevocation(tenantId, request);
       case 'connection':
         return getConnection(tenantId);
+      case 'events':
+        return notFound('notFound');
     }
   }
 
-  return async (request) => {
+  const handler = async (request: Request): Promise<Response> => {
     try {
       return await dispatch(request);
     } catch (error) {
@@ -376,6 +443,13 @@ export function createCloudConnectHandler(
       return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
     }
   };
+  return Object.assign(handler, {
+    runPendingVerifications: async () =>
+      stackEvents
+        ? stackEvents.runPendingVerifications()
+        : { checked: 0, connected: 0, revoked: 0 },
+    close: async () => stackEvents?.close(),
+  });
 }
 
 function targetOf(record: SessionRecord): RoleTarget {
@@ -403,6 +477,7 @@ function matchRoute(basePath: string, pathname: string): RouteMatch | 'not-found
   if (first === 'revocation' && second === 'check')
     return { name: 'revocationCheck', method: 'POST' };
   if (first === 'connection' && second === undefined) return { name: 'connection', method: 'GET' };
+  if (first === 'events' && second === undefined) return { name: 'events', method: 'POST' };
   return 'not-found';
 }
 
