@@ -18,6 +18,8 @@ for (const root of roots) {
     if (!manifest.scripts?.test) continue;
     for (const name of reports) {
       const report = join(dir, name);
+      // A browser-only suite (cloudConnectTests.nodeMatrix: false) runs on the main Node only.
+      if (name !== reports[0] && manifest.cloudConnectTests?.nodeMatrix === false) continue;
       if (!existsSync(report)) {
         missing.push(report);
         continue;

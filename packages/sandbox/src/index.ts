@@ -24,4 +24,10 @@ export {
   type SandboxScenario,
   type SandboxTiming,
 } from './scenarios';
+export {
+  createSnsSigner,
+  type SnsSigner,
+  type SnsSignerOptions,
+  snsStringToSign,
+} from './sns-signing';
 export type { CloudFormationTemplate } from './template-evaluator';

@@ -17,6 +17,7 @@ import {
   requireUrl,
 } from './config-validation';
 import type { CloudConnectHandlerOptions } from './handler';
+import { validateStackEventsConfig } from './stack-events/stack-events-config';
 
 const STORE_METHODS = [
   'findByAccount',
@@ -145,4 +146,6 @@ export function validateHandlerOptions(options: CloudConnectHandlerOptions): voi
   });
   const failed = !link.ok ? link : !stacks.ok ? stacks : undefined;
   if (failed) throw new CloudConnectConfigError('config', failed.message);
+  if (config.events !== undefined)
+    validateStackEventsConfig(config.events, config.region, partition);
 }

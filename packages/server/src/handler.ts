@@ -24,6 +24,12 @@ import { type Logger, silentLogger } from './logger';
 import type { RateLimitOptions } from './rate-limit';
 import { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES, readJsonObject } from './request-body';
 import { toConnection, toConnectSession } from './session-view';
+import {
+  createStackEvents,
+  type PendingVerificationRun,
+  type StackEvents,
+  type StackEventsConfig,
+} from './stack-events/stack-events';
 import { StoreUnavailableError } from './store-unavailable-error';
 import type { ConnectionStore, SessionRecord } from './stores/connection-store';
 import { UpstreamError } from './upstream-error';
@@ -58,6 +64,11 @@ export interface CloudConnectHandlerConfig {
    * your own template. @default core's TEMPLATE_VERSION
    */
   templateVersion?: string;
+  /**
+   * Stack events (opt-in): links carry the event parameters of the `-events` template, and
+   * `POST {basePath}/events` takes the SNS subscription's notifications. See docs/server.md.
+   */
+  events?: StackEventsConfig;
 }
 
 /** Who is asking, as the host's `authenticate` decides. */
@@ -96,6 +107,19 @@ export interface CloudConnectHandlerOptions {
 /** A Fetch-API request handler: works with Next.js, Hono, Bun, Deno, workers, and Node via `toNodeListener`. */
 export type CloudConnectHandler = (request: Request) => Promise<Response>;
 
+/** What `createCloudConnectHandler` returns: the handler, and its background work for stack events. */
+export interface CloudConnectHandlerWithEvents extends CloudConnectHandler {
+  /**
+   * With `config.events`: checks every session CloudFormation had news of (a role created: verify
+   * and record it connected; a stack deleted: confirm revocation), so connections complete with
+   * no browser watching. The internal timer calls it unless `events.backgroundIntervalMs` is 0;
+   * a host's scheduler may call it too. Without events it does nothing.
+   */
+  runPendingVerifications(): Promise<PendingVerificationRun>;
+  /** Stops the stack events timer and waits for background checks under way. */
+  close(): Promise<void>;
+}
+
 type RouteName =
   | 'sessions'
   | 'sessionCheck'
@@ -103,7 +127,8 @@ type RouteName =
   | 'revocationCheck'
   | 'connection'
   | 'connections'
-  | 'connectionByAccount';
+  | 'connectionByAccount'
+  | 'events';
 
 interface RouteMatch {
   name: RouteName;
@@ -131,7 +156,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  */
 export function createCloudConnectHandler(
   options: CloudConnectHandlerOptions,
-): CloudConnectHandler {
+): CloudConnectHandlerWithEvents {
   validateHandlerOptions(options);
   const { verifier, store, config } = options;
   const messages = options.messages;
@@ -152,6 +177,18 @@ export function createCloudConnectHandler(
     wireMessages,
   });
   const iso = () => new Date(now()).toISOString();
+  // The functions it calls are declarations below (hoisted); it calls them only per request.
+  const stackEvents: StackEvents | undefined =
+    config.events &&
+    createStackEvents({
+      config: config.events,
+      store,
+      logger,
+      now,
+      verify: (record) => sharedCheck(record),
+      confirmRevocation: (record) => sharedRevocationCheck(record),
+      stackFailedMessage: () => messageFor('error.STACK_FAILED', undefined, messages),
+    });
 
   const notFound = (id: 'notFound' | 'sessionNotFound') =>
     errorResponse('NOT_FOUND', wireMessage(id, undefined, wireMessages));
@@ -168,7 +205,7 @@ export function createCloudConnectHandler(
       (await store.findByAccount(tenantId, parsed.accountId)) ??
       (await insertSession(tenantId, parsed.accountId));
     return jsonResponse<CreateSessionResponse>(201, {
-      session: toConnectSession(record, config),
+      session: toConnectSession(record, config, await stackEvents?.linkParameters(record)),
     });
   }
 
@@ -207,12 +244,22 @@ export function createCloudConnectHandler(
     const record = await store.findBySession(tenantId, sessionId);
     if (!record) return notFound('sessionNotFound');
 
-    const check = await coordination.singleFlight<ConnectionCheck>(
-      `connection\u0000${tenantId}\u0000${sessionId}`,
-      (signal) => verifyAndRecord(record, signal),
-      request.signal,
-    );
+    const check = await sharedCheck(record, request.signal);
     return jsonResponse<CheckConnectionResponse>(200, { check });
+  }
+
+  function sharedCheck(
+    record: SessionRecord,
+    callerSignal?: AbortSignal,
+  ): Promise<ConnectionCheck> {
+    return coordination.singleFlight<ConnectionCheck>(
+      `connection\u0000${record.tenantId}\u0000${record.sessionId}`,
+      async (signal): Promise<ConnectionCheck> => {
+        const check = await verifyAndRecord(record, signal);
+        return stackEvents ? stackEvents.decorateCheck(record, check) : check;
+      },
+      callerSignal,
+    );
   }
 
   // Runs once per shared check, so the store sees one update however many tabs asked.
@@ -276,7 +323,16 @@ export function createCloudConnectHandler(
       );
     }
 
-    const check = await coordination.singleFlight<RevocationCheck>(
+    const check = await sharedRevocationCheck(record, request.signal);
+    return jsonResponse<CheckRevocationResponse>(200, { check });
+  }
+
+  function sharedRevocationCheck(
+    record: SessionRecord,
+    callerSignal?: AbortSignal,
+  ): Promise<RevocationCheck> {
+    const { tenantId } = record;
+    return coordination.singleFlight<RevocationCheck>(
       `revocation\u0000${tenantId}\u0000${record.sessionId}`,
       async (signal) => {
         const result = await verifier.checkRevocation(targetOf(record), { signal, logger });
@@ -305,9 +361,8 @@ export function createCloudConnectHandler(
         });
         return result;
       },
-      request.signal,
+      callerSignal,
     );
-    return jsonResponse<CheckRevocationResponse>(200, { check });
   }
 
   async function getConnection(tenantId: string): Promise<Response> {
@@ -332,7 +387,9 @@ export function createCloudConnectHandler(
     // A Request's url is always absolute and valid: the constructor refuses anything else.
     const url = new URL(request.url);
     const route = matchRoute(basePath, url.pathname);
-    if (route === 'not-found') return notFound('notFound');
+    if (route === 'not-found' || (route.name === 'events' && !stackEvents)) {
+      return notFound('notFound');
+    }
     if (route.method !== request.method) {
       return errorResponse(
         'METHOD_NOT_ALLOWED',
@@ -344,6 +401,9 @@ export function createCloudConnectHandler(
         { allow: route.method },
       );
     }
+
+    // SNS signs what it delivers: the route checks that signature instead of a tenant's sign-in.
+    if (route.name === 'events' && stackEvents) return stackEvents.handle(request);
 
     const tenantId = await authenticate(request);
     if (tenantId === null) {
@@ -375,10 +435,12 @@ export function createCloudConnectHandler(
         return connections.listConnections(tenantId, url);
       case 'connectionByAccount':
         return connections.getConnectionByAccount(tenantId, route.accountId ?? '');
+      case 'events':
+        return notFound('notFound');
     }
   }
 
-  return async (request) => {
+  const handler = async (request: Request): Promise<Response> => {
     try {
       return await dispatch(request);
     } catch (error) {
@@ -414,6 +476,13 @@ export function createCloudConnectHandler(
       return errorResponse('INTERNAL', wireMessage('internal', undefined, wireMessages));
     }
   };
+  return Object.assign(handler, {
+    runPendingVerifications: async () =>
+      stackEvents
+        ? stackEvents.runPendingVerifications()
+        : { checked: 0, connected: 0, revoked: 0 },
+    close: async () => stackEvents?.close(),
+  });
 }
 
 function targetOf(record: SessionRecord): RoleTarget {
@@ -447,6 +516,7 @@ function matchRoute(basePath: string, pathname: string): RouteMatch | 'not-found
   if (first === 'connections') {
     return { name: 'connectionByAccount', method: 'GET', accountId: decodeSegment(second ?? '') };
   }
+  if (first === 'events' && second === undefined) return { name: 'events', method: 'POST' };
   return 'not-found';
 }
 

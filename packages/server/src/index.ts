@@ -30,6 +30,7 @@ export {
   type CloudConnectHandler,
   type CloudConnectHandlerConfig,
   type CloudConnectHandlerOptions,
+  type CloudConnectHandlerWithEvents,
   createCloudConnectHandler,
   type Tenant,
 } from './handler';
@@ -42,6 +43,16 @@ export {
   rateLimitBudget,
 } from './rate-limit';
 export { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES } from './request-body';
+export {
+  createMemoryStackEventStore,
+  type StackEventSession,
+  type StackEventState,
+  type StackEventStore,
+} from './stack-events/stack-event-store';
+export type {
+  PendingVerificationRun,
+  StackEventsConfig,
+} from './stack-events/stack-events';
 export { StoreUnavailableError } from './store-unavailable-error';
 export type {
   CheckRecord,

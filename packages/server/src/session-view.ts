@@ -21,7 +21,12 @@ export interface SessionLinkConfig {
  * The session as the browser sees it. Links are built from the current configuration on every
  * answer (so a new template URL reaches old sessions); the ExternalId is the stored one.
  */
-export function toConnectSession(record: SessionRecord, config: SessionLinkConfig): ConnectSession {
+export function toConnectSession(
+  record: SessionRecord,
+  config: SessionLinkConfig,
+  /** More template parameters (the stack event parameters, when events are on). */
+  extraParameters?: Readonly<Record<string, string>>,
+): ConnectSession {
   // An empty consoleBaseUrl means none (core would refuse it as not an origin).
   const consoleBaseUrl = config.consoleBaseUrl || undefined;
   const quickCreate = quickCreateUrl({
@@ -31,6 +36,7 @@ export function toConnectSession(record: SessionRecord, config: SessionLinkConfi
     parameters: {
       ExternalId: record.externalId,
       TrustedPrincipalArn: config.trustedPrincipalArn,
+      ...extraParameters,
     },
     consoleBaseUrl,
     allowedTemplateOrigins: config.allowedTemplateOrigins,

@@ -151,6 +151,8 @@ export const selectStacksConsoleUrl = (snapshot: CloudConnectSnapshot): string |
 export interface CloudConnectStatus {
   step: CloudConnectStep;
   isSlow: boolean;
+  /** The server heard from CloudFormation that the stack is being created (stack events on). */
+  isStackCreating: boolean;
   /**
    * The account the status line names (connected, revoked): the connection's when there is one;
    * empty while the ID is being typed, so typing does not change the status.
@@ -172,6 +174,10 @@ export const selectStatus = (snapshot: CloudConnectSnapshot): CloudConnectStatus
   return {
     step,
     isSlow: selectIsSlow(snapshot),
+    isStackCreating:
+      step === 'verifying' &&
+      context.lastCheck?.status === 'pending' &&
+      context.lastCheck.reason === 'creating',
     accountId: context.connection?.accountId ?? (state === 'disconnected' ? '' : context.accountId),
     error: context.error,
   };
@@ -206,9 +212,11 @@ export function statusMessage(status: CloudConnectStatus, messages?: MessageOver
   const step = status.step === 'loadingLink' ? 'checkingBlockers' : status.step;
   const id: keyof typeof statusMessages | undefined = status.isSlow
     ? 'status.slow'
-    : STATUS_STEPS.includes(step)
-      ? (`status.${step}` as keyof typeof statusMessages)
-      : undefined;
+    : status.isStackCreating
+      ? 'status.stackCreating'
+      : STATUS_STEPS.includes(step)
+        ? (`status.${step}` as keyof typeof statusMessages)
+        : undefined;
   return id
     ? formatMessage(statusMessages, id, { accountId: formatAccountId(status.accountId) }, messages)
     : (localizeError(status.error, messages)?.message ?? '');

@@ -4,6 +4,7 @@ export const statusMessages = {
   'status.creatingSession': 'Preparing your link to the AWS console…',
   'status.ready': 'Open the AWS console and create the PorterRole stack.',
   'status.verifying': 'Waiting for the stack. This usually takes two to three minutes.',
+  'status.stackCreating': 'The stack is being created. This usually takes a minute or two.',
   'status.slow':
     'This is taking longer than usual. Check the stack in the CloudFormation console; we keep checking.',
   'status.connected': 'Connected to AWS account {accountId}.',

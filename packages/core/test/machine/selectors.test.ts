@@ -116,6 +116,24 @@ describe('selectors', () => {
     expect(statusMessage(status.value(), { 'status.ready': 'Bereit' })).toBe('Bereit');
   });
 
+  it('says the stack is being created when the server heard so, and the usual line otherwise', async () => {
+    let reason: 'creating' | 'not-assumable' = 'creating';
+    const flow = startFlow({ script: { checkConnection: () => ({ status: 'pending', reason }) } });
+    await toVerifying(flow);
+    await tick(10_000);
+    expect(selectStatus(flow.snapshot).isStackCreating).toBe(true);
+    expect(connect(flow.snapshot, flow.send).statusMessage).toBe(
+      messageFor('status.stackCreating'),
+    );
+    expect(
+      statusMessage(selectStatus(flow.snapshot), { 'status.stackCreating': 'Wird erstellt' }),
+    ).toBe('Wird erstellt');
+    reason = 'not-assumable';
+    await tick(5_000);
+    expect(selectStatus(flow.snapshot).isStackCreating).toBe(false);
+    expect(connect(flow.snapshot, flow.send).statusMessage).toBe(messageFor('status.verifying'));
+  });
+
   it('selectBlockers and selectConnection hold the context references', async () => {
     const flow = startFlow({
       input: { connection: EXISTING_CONNECTION },

@@ -1,8 +1,8 @@
 import type { Blocker, ConnectionCheck, RevocationCheck } from '@porter/cloud-connect';
 import type { ConnectionVerifier, RoleTarget } from '../../src/connection-verifier';
 import {
-  type CloudConnectHandler,
   type CloudConnectHandlerOptions,
+  type CloudConnectHandlerWithEvents,
   createCloudConnectHandler,
 } from '../../src/handler';
 import type { ConnectionStore } from '../../src/stores/connection-store';
@@ -39,7 +39,7 @@ export function scriptedVerifier(): ScriptedVerifier {
 }
 
 export interface Harness {
-  handler: CloudConnectHandler;
+  handler: CloudConnectHandlerWithEvents;
   verifier: ScriptedVerifier;
   store: ConnectionStore;
   blockers: Blocker[];

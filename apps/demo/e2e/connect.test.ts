@@ -1,0 +1,157 @@
+// Connecting the sandbox's account as a person does it: the Connect page, the console in a new
+// tab, and back.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  axeViolations,
+  createStack,
+  DemoUnderTest,
+  enterAccountId,
+  launchChromium,
+  openConsole,
+  SANDBOX_TIMING,
+  screenshot,
+  stackCreatedAt,
+  tabTo,
+  waitForConnected,
+} from './demo-browser';
+
+let browser: Browser;
+let demo: DemoUnderTest;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+beforeEach(async () => {
+  demo = await new DemoUnderTest().start();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+});
+afterEach(async () => {
+  await context.close();
+  await demo.close();
+});
+
+describe('connecting an AWS account', () => {
+  it('connects within about 2 s of the role becoming assumable, and lists the permissions', async () => {
+    await page.goto(demo.url());
+    await screenshot(page, 'connect-account-id');
+    await enterAccountId(page, '1234-5678-9012');
+    await screenshot(page, 'connect-launch');
+
+    const consolePage = await openConsole(context, page);
+    expect(new URL(consolePage.url()).origin).toBe(demo.sandbox.consoleBaseUrl);
+    await screenshot(consolePage, 'sandbox-console-quick-create');
+    await createStack(consolePage);
+    // When the sandbox makes the role assumable: its creation time plus creation and IAM propagation.
+    const assumableAt =
+      (await stackCreatedAt(demo)) +
+      (SANDBOX_TIMING.stackCreateMs ?? 0) +
+      (SANDBOX_TIMING.propagationMs ?? 0);
+
+    await page.bringToFront();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /elapsed/ })
+      .waitFor();
+    await screenshot(page, 'connect-verifying');
+    await waitForConnected(page);
+    expect(Date.now() - assumableAt).toBeLessThan(2500);
+
+    const permissions = page.locator('[data-part="permission-list"] li');
+    expect(await permissions.count()).toBeGreaterThanOrEqual(5);
+    await expect(page.getByText('EKS clusters').first().isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByText('arn:aws:iam::123456789012:role/porter-manager').isVisible(),
+    ).resolves.toBe(true);
+    await screenshot(page, 'connect-connected');
+  });
+
+  it("falls back to the link, and says so, when Chromium's popup blocker stops window.open", async () => {
+    // Chromium grants a popup only to a page the user has just interacted with, and
+    // Playwright's actions and queries count as interaction. So a script inside the page types the account ID,
+    // submits and follows the launch link: the page has no user activation, and the real popup
+    // blocker refuses the window.
+    await page.addInitScript(() => {
+      window.localStorage.setItem('northwind.open-console-in-popup', 'yes');
+      const act = () => {
+        const input = document.querySelector<HTMLInputElement>('input[name="accountId"]');
+        if (input && !input.value) {
+          const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
+          setValue?.set?.call(input, '1234-5678-9012');
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          input.form?.requestSubmit();
+        }
+        const launch = document.querySelector<HTMLAnchorElement>('a[data-part="launch-link"]');
+        if (launch?.href && !launch.dataset.followed) {
+          launch.dataset.followed = 'yes';
+          launch.click();
+          console.log('launched');
+        }
+      };
+      new MutationObserver(act).observe(document, { childList: true, subtree: true });
+    });
+    // Waiting passively: a locator query before the click would count as interaction too.
+    const launched = page.waitForEvent('console', (message) => message.text() === 'launched');
+    await page.goto(demo.url());
+    await launched;
+
+    const fallback = page.getByRole('link', { name: /blocked the new window/ });
+    await fallback.waitFor();
+    await expect(page.getByText('The popup was blocked').isVisible()).resolves.toBe(true);
+    expect(context.pages()).toHaveLength(1);
+    await screenshot(page, 'connect-popup-blocked');
+
+    // The person clicks the link the page now offers: a plain link, which no blocker stops.
+    const [consolePage] = await Promise.all([context.waitForEvent('page'), fallback.click()]);
+    await consolePage.getByRole('heading', { name: 'Quick create stack' }).waitFor();
+    await createStack(consolePage);
+    await page.bringToFront();
+    await waitForConnected(page);
+  });
+
+  it('works by keyboard alone, with no accessibility violation on any step', async () => {
+    await page.goto(demo.url());
+    await page.getByLabel('AWS account ID').waitFor();
+    await expect(axeViolations(page)).resolves.toEqual([]);
+
+    await tabTo(page, page.getByLabel('AWS account ID'));
+    await page.keyboard.type('1234 5678 9012');
+    await page.keyboard.press('Enter');
+    const launchHeading = page.getByRole('heading', {
+      name: 'Create the Porter role in your account',
+    });
+    await launchHeading.waitFor();
+    // The new step's heading takes focus, so reading starts there.
+    await expect(launchHeading.evaluate((node) => node === document.activeElement)).resolves.toBe(
+      true,
+    );
+    await expect(axeViolations(page)).resolves.toEqual([]);
+
+    await tabTo(page, page.getByRole('link', { name: /Open the AWS console/ }));
+    const [consolePage] = await Promise.all([
+      context.waitForEvent('page'),
+      page.keyboard.press('Enter'),
+    ]);
+    await consolePage.getByRole('heading', { name: 'Quick create stack' }).waitFor();
+    await expect(axeViolations(consolePage)).resolves.toEqual([]);
+    await tabTo(consolePage, consolePage.getByRole('checkbox', { name: /I acknowledge/ }));
+    await consolePage.keyboard.press('Space');
+    await tabTo(consolePage, consolePage.getByRole('button', { name: 'Create stack' }));
+    await consolePage.keyboard.press('Enter');
+    await consolePage.getByRole('heading', { name: /Stacks/ }).waitFor();
+
+    await page.bringToFront();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /elapsed/ })
+      .waitFor();
+    await expect(axeViolations(page)).resolves.toEqual([]);
+    await waitForConnected(page);
+    await expect(axeViolations(page)).resolves.toEqual([]);
+    await screenshot(page, 'connect-by-keyboard');
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * What every end-to-end test needs: Debian's Chromium driven by playwright-core, the demo host
+ * (sandbox + server + built app) on free ports with a data directory of its own, and helpers
+ * for the steps a person takes.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { CloudConnectTiming } from '@porter/cloud-connect';
+import { type Sandbox, type SandboxTiming, startSandbox } from '@porter/cloud-connect-sandbox';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { type DemoHost, startDemoHost } from '../server/demo-host';
+import { createMovableClock } from '../server/sandbox-controls';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const APP_DIR = fileURLToPath(new URL('../dist', import.meta.url));
+/** Where each test's screenshot goes (scripts/update-doc-images.ts copies some into docs). */
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots', import.meta.url));
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/** The sandbox's customer account, typed as people paste it. */
+export const CUSTOMER_ACCOUNT = '1234-5678-9012';
+export const OTHER_ACCOUNT = '210987654321';
+
+/** Short, but every state is still visible. */
+export const SANDBOX_TIMING: Partial<SandboxTiming> = {
+  stackCreateMs: 700,
+  propagationMs: 1000,
+  stackDeleteMs: 700,
+  // Longer than any test waits: only moving the sandbox clock gets past it.
+  slowPropagationMs: 600_000,
+};
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Playwright turns Chromium's popup blocker off; people have it on.
+    ignoreDefaultArgs: ['--disable-popup-blocking'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * A demo of its own for one test: the sandbox, and the host on a data directory of its own.
+ * `restartServer` replaces the host process's server on the same port and SQLite files while
+ * the sandbox (the customer's AWS) carries on, as a redeploy would.
+ */
+export class DemoUnderTest {
+  host!: DemoHost;
+  sandbox!: Sandbox;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'northwind-e2e-'));
+  private readonly clock = createMovableClock();
+  private port = 0;
+
+  constructor(private readonly flowTiming: Partial<CloudConnectTiming> = {}) {}
+
+  async start(): Promise<this> {
+    this.sandbox = await startSandbox({ clock: this.clock, timing: SANDBOX_TIMING });
+    await this.startServer();
+    return this;
+  }
+
+  private async startServer(): Promise<void> {
+    this.host = await startDemoHost({
+      port: this.port,
+      dataDir: this.dataDir,
+      appDir: APP_DIR,
+      mode: { kind: 'sandbox', port: 0, running: { sandbox: this.sandbox, clock: this.clock } },
+      flowTiming: this.flowTiming,
+    });
+    this.port = Number(new URL(this.host.url).port);
+  }
+
+  url(path = '/connect'): string {
+    return new URL(path, this.host.url).toString();
+  }
+
+  /** Stops the server, waits `downMs`, and starts it again on the same port and files. */
+  async restartServer(downMs: number): Promise<void> {
+    await this.host.close();
+    await new Promise((resolve) => setTimeout(resolve, downMs));
+    await this.startServer();
+  }
+
+  async close(): Promise<void> {
+    await this.host?.close();
+    await this.sandbox?.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Types the account ID and submits: the launch step appears. */
+export async function enterAccountId(page: Page, accountId = CUSTOMER_ACCOUNT): Promise<void> {
+  await page.getByLabel('AWS account ID').fill(accountId);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: 'Create the Porter role in your account' }).waitFor();
+}
+
+/** Follows the launch link: the sandbox console opens in a new tab. */
+export async function openConsole(context: BrowserContext, page: Page): Promise<Page> {
+  const [consolePage] = await Promise.all([
+    context.waitForEvent('page'),
+    page.getByRole('link', { name: /Open the AWS console/ }).click(),
+  ]);
+  await consolePage.getByRole('heading', { name: 'Quick create stack' }).waitFor();
+  return consolePage;
+}
+
+/** Ticks the IAM acknowledgement and presses Create stack in the sandbox console. */
+export async function createStack(consolePage: Page): Promise<void> {
+  await consolePage.getByRole('checkbox', { name: /I acknowledge/ }).check();
+  await consolePage.getByRole('button', { name: 'Create stack' }).click();
+  await consolePage.getByRole('heading', { name: /Stacks/ }).waitFor();
+}
+
+/** When the customer's PorterRole stack was created (epoch ms), as CloudFormation reports it. */
+export async function stackCreatedAt(demo: DemoUnderTest): Promise<number> {
+  const client = new CloudFormationClient({
+    region: 'us-east-1',
+    endpoint: demo.sandbox.url,
+    credentials: demo.sandbox.customerCredentials,
+  });
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: 'PorterRole' }));
+    const created = Stacks?.[0]?.CreationTime;
+    if (!created) throw new Error('The sandbox reports no PorterRole stack.');
+    return created.getTime();
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Waits for the connected screen (Playwright's 30 s: an upper bound, never a speed check). */
+export async function waitForConnected(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: 'Your AWS account is connected' }).waitFor();
+}
+
+/** Presses Tab until `target` has the focus (fails after 40 presses). */
+export async function tabTo(page: Page, target: Locator): Promise<void> {
+  for (let presses = 0; presses < 40; presses++) {
+    if (await target.evaluate((node) => node === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${target}.`);
+}
+
+/** The page's accessibility violations (axe-core, WCAG 2 A and AA). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the app's Content-Security-Policy refuses inline scripts.
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(options: unknown): Promise<AxeResults> } }).axe;
+    const results = await axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
+    return results.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+    );
+  });
+}
+interface AxeResults {
+  violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+}
+
+/** Saves what the page shows now as `screenshots/<name>.png`. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,97 @@
+// The flow outlives what browsers and servers do to it: a reload, a second tab, a restart.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createStack,
+  DemoUnderTest,
+  enterAccountId,
+  launchChromium,
+  openConsole,
+  screenshot,
+  waitForConnected,
+} from './demo-browser';
+
+let browser: Browser;
+let demo: DemoUnderTest;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+beforeEach(async () => {
+  demo = await new DemoUnderTest().start();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+});
+afterEach(async () => {
+  await context.close();
+  await demo.close();
+});
+
+const waiting = (on: Page) => on.getByRole('status').filter({ hasText: /Waiting for the stack/ });
+const externalIdOf = async (on: Page) => {
+  const href = await on.getByRole('link', { name: /Open the AWS console/ }).getAttribute('href');
+  return new URLSearchParams(new URL(href ?? '').hash.split('?')[1]).get('param_ExternalId');
+};
+
+describe('resuming', () => {
+  it('resumes verification after a reload and connects', async () => {
+    await page.goto(demo.url());
+    await enterAccountId(page);
+    const consolePage = await openConsole(context, page);
+    await waiting(page).waitFor();
+
+    await page.reload();
+    await waiting(page).waitFor();
+    await expect(page.getByLabel('AWS account ID').count()).resolves.toBe(0);
+    await screenshot(page, 'resume-after-reload');
+
+    await createStack(consolePage);
+    await page.bringToFront();
+    await waitForConnected(page);
+  });
+
+  it('gives two tabs of one user the same session, and one stack connects both', async () => {
+    await page.goto(demo.url());
+    await enterAccountId(page);
+    const second = await context.newPage();
+    await second.goto(demo.url());
+    await enterAccountId(second, '123456789012');
+    const externalId = await externalIdOf(page);
+    expect(externalId).toMatch(/\S{16,}/);
+    expect(await externalIdOf(second)).toBe(externalId);
+
+    await createStack(await openConsole(context, second));
+    await second.bringToFront();
+    await waitForConnected(second);
+
+    // The first tab's link leads to the same stack, which already gives Porter its role.
+    const again = await openConsole(context, page);
+    await again.close();
+    await page.bringToFront();
+    await waitForConnected(page);
+    await screenshot(page, 'two-tabs-one-session');
+
+    // Another browser signs in as another tenant: the connection is not its own.
+    const otherBrowser = await browser.newContext();
+    const other = await otherBrowser.newPage();
+    await other.goto(demo.url('/account'));
+    await other.getByRole('heading', { name: 'No AWS account connected' }).waitFor();
+    await otherBrowser.close();
+  });
+
+  it('connects when the server restarts in the middle of verification (SQLite kept)', async () => {
+    await page.goto(demo.url());
+    await enterAccountId(page);
+    await createStack(await openConsole(context, page));
+    await page.bringToFront();
+    await waiting(page).waitFor();
+
+    // Down for longer than the role takes to become assumable: the verdict comes after the restart.
+    await demo.restartServer(2500);
+    await waitForConnected(page);
+    await screenshot(page, 'connected-after-server-restart');
+  });
+});

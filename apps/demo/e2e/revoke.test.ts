@@ -1,0 +1,98 @@
+// Removing Porter's access from the Cloud account page: clusters first, then the stack.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  axeViolations,
+  createStack,
+  DemoUnderTest,
+  enterAccountId,
+  launchChromium,
+  openConsole,
+  screenshot,
+  waitForConnected,
+} from './demo-browser';
+
+let browser: Browser;
+let demo: DemoUnderTest;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+beforeEach(async () => {
+  // Health checks every second, so a stack deleted behind the app's back shows at once.
+  demo = await new DemoUnderTest({ healthIntervalMs: 1000 }).start();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+});
+afterEach(async () => {
+  await context.close();
+  await demo.close();
+});
+
+describe('revoking access', () => {
+  it('is blocked while a cluster exists; after it is deleted, the stack is deleted in the console and access is gone', async () => {
+    await page.goto(demo.url());
+    await enterAccountId(page);
+    await createStack(await openConsole(context, page));
+    await page.bringToFront();
+    await waitForConnected(page);
+
+    await page.getByRole('link', { name: 'Go to your cloud account' }).click();
+    await page.getByRole('heading', { name: 'Connection' }).waitFor();
+    await page.getByRole('button', { name: 'Create cluster' }).click();
+    await page.getByText('cluster-1').waitFor();
+    await screenshot(page, 'account-connected');
+    await expect(axeViolations(page)).resolves.toEqual([]);
+
+    await page.getByRole('button', { name: 'Remove access' }).click();
+    const blockers = page.locator('[data-part="blocker-list"]');
+    await blockers.getByText('cluster-1').waitFor();
+    await expect(page.getByRole('link', { name: /Open the stack/ }).count()).resolves.toBe(0);
+    // Said once, in the alert, with Northwind's words.
+    await expect(page.getByText(/Northwind still runs these clusters/).count()).resolves.toBe(1);
+    await screenshot(page, 'revoke-blocked');
+    await expect(axeViolations(page)).resolves.toEqual([]);
+
+    await page.getByRole('button', { name: 'Delete cluster cluster-1' }).click();
+    const deleteLink = page.getByRole('link', {
+      name: /Open the stack in the CloudFormation console/,
+    });
+    await deleteLink.waitFor();
+    await screenshot(page, 'revoke-delete-stack');
+    await expect(axeViolations(page)).resolves.toEqual([]);
+
+    const [stacksPage] = await Promise.all([context.waitForEvent('page'), deleteLink.click()]);
+    expect(new URL(stacksPage.url()).origin).toBe(demo.sandbox.consoleBaseUrl);
+    await stacksPage.getByRole('button', { name: 'Delete' }).click();
+    await stacksPage.getByRole('cell', { name: 'DELETE_IN_PROGRESS' }).waitFor();
+
+    await page.bringToFront();
+    await page.getByRole('heading', { name: 'Access removed' }).waitFor();
+    await screenshot(page, 'revoke-revoked');
+    await expect(axeViolations(page)).resolves.toEqual([]);
+    // The server agrees: there is no connection left, so the navigation drops its badge.
+    await page.getByRole('link', { name: 'Cloud account', exact: true }).waitFor();
+  });
+
+  it('says access was lost when the stack is deleted behind its back', async () => {
+    await page.goto(demo.url());
+    await enterAccountId(page);
+    await createStack(await openConsole(context, page));
+    await page.bringToFront();
+    await waitForConnected(page);
+    await page.getByRole('link', { name: 'Go to your cloud account' }).click();
+    await page.getByRole('heading', { name: 'Connection' }).waitFor();
+
+    // What a restarted sandbox, or a person deleting the stack in the console, leaves behind.
+    await demo.sandbox.customer.deleteStack('PorterRole');
+    await demo.sandbox.customer.waitForStack('PorterRole', 'DELETE_COMPLETE');
+    const alert = page.locator('[data-part="error-message"][data-code="ACCESS_LOST"]');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toContain('Porter can no longer assume the role');
+    await screenshot(page, 'account-access-lost');
+    await expect(axeViolations(page)).resolves.toEqual([]);
+  });
+});

@@ -1,0 +1,145 @@
+// When the stack does not give Porter a role: the wrong account signed in to the console, a
+// rolled-back stack, a role that does not enforce the ExternalId.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createStack,
+  DemoUnderTest,
+  enterAccountId,
+  launchChromium,
+  OTHER_ACCOUNT,
+  openConsole,
+  screenshot,
+  waitForConnected,
+} from './demo-browser';
+
+let browser: Browser;
+let demo: DemoUnderTest;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+afterEach(async () => {
+  await context.close();
+  await demo.close();
+});
+
+async function open(flowTiming = {}): Promise<void> {
+  demo = await new DemoUnderTest(flowTiming).start();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  await page.goto(demo.url());
+}
+
+/** Picks a scenario in the sandbox panel. */
+async function chooseScenario(scenario: string): Promise<void> {
+  await page.getByLabel('Scenario').selectOption(scenario);
+  await expect.poll(() => demo.sandbox.scenario).toBe(scenario);
+}
+
+describe('troubleshooting', () => {
+  it('shows the troubleshooting text when the console is signed in to another account, and connects after switching', async () => {
+    await open({ slowAfterMs: 3000 });
+    // The person is signed in to another account in the console (set from the sandbox panel).
+    await page.getByLabel('Console signed in to').selectOption(OTHER_ACCOUNT);
+    await page
+      .getByLabel('Console signed in to')
+      .and(page.locator(`[data-signed-in="${OTHER_ACCOUNT}"]`))
+      .waitFor();
+    await enterAccountId(page);
+    const wrongConsole = await openConsole(context, page);
+    await expect(
+      wrongConsole.getByText(/Signed in as account 2109-8765-4321/).isVisible(),
+    ).resolves.toBe(true);
+    await createStack(wrongConsole);
+
+    await page.bringToFront();
+    const status = page.locator('[data-part="verification-status"][data-slow]');
+    await status.waitFor();
+    await expect(status.textContent()).resolves.toContain(
+      'Check that the AWS console is signed in to account 1234-5678-9012',
+    );
+    await screenshot(page, 'connect-slow-troubleshooting');
+
+    // The fix: launch again, switch the console to the right account, create the stack there.
+    const console2 = await openConsole(context, page);
+    await console2.getByLabel('Switch to').selectOption('123456789012');
+    await console2.getByRole('button', { name: 'Switch account' }).click();
+    await console2.getByText(/Signed in as account 1234-5678-9012/).waitFor();
+    await createStack(console2);
+    await page.bringToFront();
+    await waitForConnected(page);
+  });
+
+  // Porter cannot read a stack before its role exists, so a rollback shows as a role that never
+  // becomes assumable: the slow state names it and says what to do.
+  it('says what to do when the stack rolled back, and connects after it is deleted and launched again', async () => {
+    await open({ slowAfterMs: 3000 });
+    await chooseScenario('rollback');
+    await enterAccountId(page);
+    const consolePage = await openConsole(context, page);
+    await createStack(consolePage);
+    await demo.sandbox.customer.waitForStack('PorterRole', 'ROLLBACK_COMPLETE');
+    await consolePage.reload();
+    await consolePage.getByRole('cell', { name: 'ROLLBACK_COMPLETE' }).waitFor();
+
+    await page.bringToFront();
+    const status = page.locator('[data-part="verification-status"][data-slow]');
+    await status.waitFor();
+    await expect(status.textContent()).resolves.toContain(
+      'If it rolled back, delete it and launch it again.',
+    );
+    await screenshot(page, 'connect-stack-rolled-back');
+
+    // As the text says: delete the failed stack, then launch it again.
+    await consolePage.getByRole('button', { name: 'Delete' }).click();
+    await demo.sandbox.customer.waitForStack('PorterRole', 'DELETE_COMPLETE');
+    await chooseScenario('normal');
+    await createStack(await openConsole(context, page));
+    await page.bringToFront();
+    await waitForConnected(page);
+  });
+
+  it('refuses a role that can be assumed without the ExternalId, with an error that says how to fix it', async () => {
+    await open();
+    await chooseScenario('no-external-id');
+    await enterAccountId(page);
+    await createStack(await openConsole(context, page));
+    await page.bringToFront();
+
+    const alert = page.locator('[data-part="error-message"][data-code="EXTERNAL_ID_NOT_ENFORCED"]');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(
+      /without its external ID.*Recreate the stack/,
+    );
+    await expect(alert.getByRole('button').count()).resolves.toBe(1);
+    await expect(
+      page.getByRole('heading', { name: 'Your AWS account is connected' }).count(),
+    ).resolves.toBe(0);
+    await screenshot(page, 'connect-external-id-not-enforced');
+  });
+
+  it('skips a slow IAM propagation when the sandbox clock is moved from the panel', async () => {
+    await open();
+    await chooseScenario('slow-propagation');
+    await enterAccountId(page);
+    await createStack(await openConsole(context, page));
+    await demo.sandbox.customer.waitForStack('PorterRole', 'CREATE_COMPLETE');
+    await page.bringToFront();
+
+    await page.getByRole('button', { name: '+10 s' }).click();
+    await page.getByText('10 s ahead of your clock.').waitFor();
+    await expect(
+      page.getByRole('heading', { name: 'Your AWS account is connected' }).count(),
+    ).resolves.toBe(0);
+    for (let minutes = 0; minutes < 10; minutes++) {
+      await page.getByRole('button', { name: '+1 min' }).click();
+    }
+    await page.getByText('610 s ahead of your clock.').waitFor();
+    await waitForConnected(page);
+    await screenshot(page, 'sandbox-clock-moved');
+  });
+});
