@@ -13,6 +13,7 @@ import {
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { backend } from './backend';
 import { CONNECT_FLOW_KEY } from './connect-page';
+import { ConnectedAccounts } from './connected-accounts';
 import { type Cluster, type DemoConfig, demoApi } from './demo-api';
 import { pageLinkProps } from './navigation';
 
@@ -66,6 +67,7 @@ export function AccountPage({ config, connection, onRevoked }: AccountPageProps)
         </CloudConnect.Root>
         <Clusters accountId={opened.accountId} />
       </CloudConnect.Provider>
+      <ConnectedAccounts config={config} />
     </>
   );
 }
