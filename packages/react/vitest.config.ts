@@ -27,6 +27,9 @@ const browser = () => ({
     },
   }),
   instances: [{ browser: 'chromium' as const }],
+  // Five projects start Chromium and pre-bundle at once; on a loaded 2-core machine that can take
+  // minutes, which is no failure (Vitest's default is 30 s).
+  connectTimeout: 300_000,
   screenshotFailures: false,
 });
 
