@@ -47,7 +47,7 @@ describe('revoking access', () => {
     await screenshot(page, 'account-connected');
     await expect(axeViolations(page)).resolves.toEqual([]);
 
-    await page.getByRole('button', { name: 'Remove access' }).click();
+    await page.getByRole('button', { name: 'Remove access', exact: true }).click();
     const blockers = page.locator('[data-part="blocker-list"]');
     await blockers.getByText('cluster-1').waitFor();
     await expect(page.getByRole('link', { name: /Open the stack/ }).count()).resolves.toBe(0);

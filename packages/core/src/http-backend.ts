@@ -244,6 +244,9 @@ const DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
 // The page a relative baseUrl resolves against, if there is one.
 const pageUrl = () => (globalThis as { location?: { href?: unknown } }).location?.href;
 
+const RELATIVE_WITHOUT_PAGE =
+  'is relative and there is no page to resolve it against (no globalThis.location: Node, a worker, server rendering): pass an absolute URL';
+
 // An http(s) base URL, resolved against the page; the reason it is not one, else.
 function baseUrlProblem(baseUrl: unknown): string | undefined {
   const page = pageUrl();
@@ -256,7 +259,7 @@ function baseUrlProblem(baseUrl: unknown): string | undefined {
   return typeof baseUrl === 'string' &&
     typeof page !== 'string' &&
     !/^[a-z][a-z\d+.-]*:/i.test(baseUrl)
-    ? 'is relative and there is no page to resolve it against (no globalThis.location, e.g. during server rendering): pass an absolute URL'
+    ? RELATIVE_WITHOUT_PAGE
     : 'is not an http(s) URL';
 }
 
@@ -309,8 +312,11 @@ interface Route<T> {
  * `MISCONFIGURED` (the integration is wrong; `detail.hint` says what to check), except a 404
  * `NOT_FOUND` from a session's or connection's route, which is `SESSION_NOT_FOUND`.
  *
- * @throws CloudConnectError `MISCONFIGURED` when `baseUrl` is not an http(s) URL, or is
- *   relative where there is no page to resolve it against (no `globalThis.location`).
+ * A relative `baseUrl` resolves against the page when a request is made, so a backend created
+ * during server rendering (a module-level constant) is fine; a request where there is still no
+ * page fails `MISCONFIGURED`, naming the option.
+ *
+ * @throws CloudConnectError `MISCONFIGURED` when `baseUrl` is not an http(s) URL.
  * @example
  * const backend = createHttpBackend({
  *   baseUrl: '/api/cloud-connect',
@@ -320,7 +326,7 @@ interface Route<T> {
 export function createHttpBackend(options: HttpBackendOptions): HttpBackend {
   const { baseUrl, messages, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES } = options;
   const problem = baseUrlProblem(baseUrl);
-  if (problem) {
+  if (problem && problem !== RELATIVE_WITHOUT_PAGE) {
     throw new CloudConnectError(
       'MISCONFIGURED',
       `createHttpBackend: baseUrl ${JSON.stringify(baseUrl)} ${problem}.`,
@@ -344,6 +350,12 @@ export function createHttpBackend(options: HttpBackendOptions): HttpBackend {
     const post = route.body !== undefined;
     const method = post ? 'POST' : 'GET';
     const url = `${base}${route.path}`;
+    if (problem && baseUrlProblem(baseUrl)) {
+      throw fail('MISCONFIGURED', {
+        url,
+        hint: `createHttpBackend: baseUrl ${JSON.stringify(baseUrl)} ${RELATIVE_WITHOUT_PAGE}.`,
+      });
+    }
     let response: Response;
     try {
       const extra =

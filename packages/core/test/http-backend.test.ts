@@ -405,20 +405,41 @@ describe('createHttpBackend: a wrong integration', () => {
     expect(revocation.code).toBe('SESSION_NOT_FOUND');
   });
 
-  it('a relative baseUrl with no page to resolve it against throws at creation, naming the option', () => {
+  it('a relative baseUrl with no page to resolve it against fails each request MISCONFIGURED, naming the option', async () => {
     expect(globalThis).not.toHaveProperty('location');
     for (const baseUrl of ['/api/cloud-connect', 'api', '']) {
+      const { fetch, sent } = fakeFetch(() => json(201, { session }));
+      // Created where there is no page (server rendering): no throw yet.
+      const backend = createHttpBackend({ baseUrl, fetch });
+      const error = await failure(backend.createSession({ accountId: '1' }));
+      expect(error).toMatchObject({ code: 'MISCONFIGURED', retryable: false });
+      expect(error.detail?.hint).toMatch(
+        /^createHttpBackend: baseUrl ".*" is relative .*absolute URL\.$/,
+      );
+      expect(sent).toHaveLength(0);
+    }
+  });
+
+  it('a baseUrl that is not an http(s) URL throws at creation, naming the option', () => {
+    for (const baseUrl of ['javascript:alert(1)', 'ftp://x/', 42 as unknown as string]) {
       expect(() => createHttpBackend({ baseUrl })).toThrow(
         expect.objectContaining({
           code: 'MISCONFIGURED',
-          message: expect.stringMatching(
-            /^createHttpBackend: baseUrl ".*" is relative .*absolute URL/,
-          ),
+          message: expect.stringMatching(/^createHttpBackend: baseUrl .* is not an http\(s\) URL/),
         }),
       );
     }
-    for (const baseUrl of ['javascript:alert(1)', 'ftp://x/', 42 as unknown as string]) {
-      expect(() => createHttpBackend({ baseUrl })).toThrow(/is not an http\(s\) URL/);
+  });
+
+  it('a backend created before the page exists (server rendering) works once it does', async () => {
+    const { fetch, sent } = fakeFetch(() => json(201, { session }));
+    const backend = createHttpBackend({ baseUrl: '/api/cc', fetch });
+    vi.stubGlobal('location', { href: 'https://app.example/settings/aws' });
+    try {
+      await backend.createSession({ accountId: '1' });
+      expect(sent[0]?.url).toBe('/api/cc/sessions');
+    } finally {
+      vi.unstubAllGlobals();
     }
   });
 
