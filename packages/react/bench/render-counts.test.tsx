@@ -1,8 +1,8 @@
 // Render counts of the React parts while the user types a 12-digit account ID: the input may
 // render once per keystroke, the status, permission list, launch link and action buttons not at
 // all. The baseline, measured in the same run, is a page on `useCloudConnect` (one hook for the
-// whole view), which renders everything on every keystroke. Runs in Chromium with the React package's
-// tests (project render-counts) and prints its figures.
+// whole view), which renders everything on every keystroke. Runs in Chromium with the React
+// package's tests (project render-counts) and prints its figures.
 import { act, render, screen } from '@testing-library/react';
 import { Profiler, type ReactNode } from 'react';
 import { expect, it } from 'vitest';
