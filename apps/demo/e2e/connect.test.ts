@@ -70,6 +70,17 @@ describe('connecting an AWS account', () => {
     await screenshot(page, 'connect-connected');
   });
 
+  it('goes back to the account ID with Change, and starts again with another account', async () => {
+    await page.goto(demo.url());
+    await enterAccountId(page, '1111-2222-3333');
+    await page.getByRole('button', { name: 'Change', exact: true }).click();
+    const input = page.getByLabel('AWS account ID');
+    await input.waitFor();
+    await expect(input.inputValue()).resolves.toBe('111122223333');
+    await enterAccountId(page, '1234-5678-9012');
+    await expect(page.getByText('1234-5678-9012').first().isVisible()).resolves.toBe(true);
+  });
+
   it("falls back to the link, and says so, when Chromium's popup blocker stops window.open", async () => {
     // Chromium grants a popup only to a page the user has just interacted with, and
     // Playwright's actions and queries count as interaction. So a script inside the page types the account ID,

@@ -77,6 +77,25 @@ describe('revoking access', () => {
     await page.getByRole('link', { name: 'Cloud account', exact: true }).waitFor();
   });
 
+  it('keeps the connection when the user stops the removal while a cluster blocks it', async () => {
+    await page.goto(demo.url());
+    await enterAccountId(page);
+    await createStack(await openConsole(context, page));
+    await page.bringToFront();
+    await waitForConnected(page);
+
+    await page.getByRole('link', { name: 'Go to your cloud account' }).click();
+    await page.getByRole('button', { name: 'Create cluster' }).click();
+    await page.getByText('cluster-1').waitFor();
+    await page.getByRole('button', { name: 'Remove access' }).click();
+    await page.locator('[data-part="blocker-list"]').getByText('cluster-1').waitFor();
+
+    await page.getByRole('button', { name: 'Keep the connection' }).click();
+    await page.getByRole('heading', { name: 'Connection' }).waitFor();
+    await page.getByRole('button', { name: 'Remove access' }).waitFor();
+    await expect(page.locator('[data-part="blocker-list"]').count()).resolves.toBe(0);
+  });
+
   it('says access was lost when the stack is deleted behind its back', async () => {
     await page.goto(demo.url());
     await enterAccountId(page);

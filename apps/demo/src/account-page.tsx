@@ -84,7 +84,6 @@ const BLOCKER_STEPS = ['checkingBlockers', 'blockersUnknown', 'blocked'];
 function ConnectionScreen() {
   const stage = useCloudConnectSelector(selectStage);
   const step = useCloudConnectStep();
-  const actor = useCloudConnectActorRef();
   const error = <CloudConnect.ErrorMessage className="alert" />;
   switch (stage) {
     case 'connected':
@@ -119,13 +118,7 @@ function ConnectionScreen() {
             {stage === 'revoke' && !BLOCKER_STEPS.includes(step) && (
               <CloudConnect.DeleteStackLink className="button button-danger" />
             )}
-            <button
-              type="button"
-              className="button button-quiet"
-              onClick={() => actor.send({ type: 'REVOKE.CANCEL' })}
-            >
-              Keep the connection
-            </button>
+            <CloudConnect.CancelRevokeButton className="button button-quiet" />
           </div>
         </section>
       );

@@ -7,7 +7,6 @@ import {
   CloudConnect,
   type CloudConnectStage,
   selectStage,
-  useCloudConnectActorRef,
   useCloudConnectSelector,
 } from '@porter/cloud-connect-react';
 import { type ReactNode, useState } from 'react';
@@ -141,7 +140,6 @@ function readPopupPreference(): boolean {
 }
 
 function LaunchScreen() {
-  const actor = useCloudConnectActorRef();
   const accountId = useCloudConnectSelector((snapshot) => snapshot.context.accountId);
   const popupBlocked = useCloudConnectSelector(selectPopupBlocked);
   const [popup, setPopup] = useState(readPopupPreference);
@@ -158,13 +156,7 @@ function LaunchScreen() {
       <CloudConnect.Heading>Create the Porter role in your account</CloudConnect.Heading>
       <p className="account-line">
         AWS account <strong>{formatAccountId(accountId)}</strong>{' '}
-        <button
-          type="button"
-          className="button button-link"
-          onClick={() => actor.send({ type: 'EDIT' })}
-        >
-          Change
-        </button>
+        <CloudConnect.EditButton className="button button-link">Change</CloudConnect.EditButton>
       </p>
       <ol className="instructions">
         <li>Open the AWS console with the button below (a new tab).</li>

@@ -1,8 +1,8 @@
 // Render counts of the React parts while the user types a 12-digit account ID: the input may
-// render once per keystroke, the status, permission list and launch link not at all. The
-// baseline, measured in the same run, is a page on `useCloudConnect` (one hook for the whole
-// view), which renders everything on every keystroke. Runs in Chromium with the React package's
-// tests (project render-counts) and prints its figures.
+// render once per keystroke, the status, permission list, launch link and action buttons not at
+// all. The baseline, measured in the same run, is a page on `useCloudConnect` (one hook for the
+// whole view), which renders everything on every keystroke. Runs in Chromium with the React
+// package's tests (project render-counts) and prints its figures.
 import { act, render, screen } from '@testing-library/react';
 import { Profiler, type ReactNode } from 'react';
 import { expect, it } from 'vitest';
@@ -53,7 +53,7 @@ async function typeDigits() {
   expect((input as HTMLInputElement).value).toBe(DIGITS);
 }
 
-it('typing 12 digits renders the input at most 12 times and the status, permission and link parts never', async () => {
+it('typing 12 digits renders the input at most 12 times and the status, permission, link and action button parts never', async () => {
   const counts: Counts = {};
   const view = render(
     <CloudConnect.Provider backend={createScriptedBackend()}>
@@ -75,6 +75,12 @@ it('typing 12 digits renders the input at most 12 times and the status, permissi
       <Counted counts={counts} id="link">
         <CloudConnect.LaunchStackLink />
       </Counted>
+      <Counted counts={counts} id="buttons">
+        <CloudConnect.VerifyNowButton />
+        <CloudConnect.EditButton />
+        <CloudConnect.RecheckBlockersButton />
+        <CloudConnect.CancelRevokeButton />
+      </Counted>
     </CloudConnect.Provider>,
   );
   await act(async () => {});
@@ -95,7 +101,7 @@ it('typing 12 digits renders the input at most 12 times and the status, permissi
   console.log(
     [
       `renders while typing ${DIGITS.length} digits`,
-      `  parts: input ${counts.input}, account ID error ${counts.error}, status ${counts.status}, permission list ${counts.permissions}, launch link ${counts.link}`,
+      `  parts: input ${counts.input}, account ID error ${counts.error}, status ${counts.status}, permission list ${counts.permissions}, launch link ${counts.link}, action buttons ${counts.buttons}`,
       `  baseline (useCloudConnect, one hook for the view): whole view ${baseline.view}`,
     ].join('\n'),
   );
@@ -103,4 +109,5 @@ it('typing 12 digits renders the input at most 12 times and the status, permissi
   expect(counts.status).toBe(0);
   expect(counts.permissions).toBe(0);
   expect(counts.link).toBe(0);
+  expect(counts.buttons).toBe(0);
 });

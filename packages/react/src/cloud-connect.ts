@@ -5,10 +5,22 @@ export {
   AccountIdForm,
   AccountIdInput,
   AccountIdLabel,
+  EditButton,
   SubmitButton,
 } from './parts/account-id';
 export { ConnectionSummary, RevokeButton } from './parts/connection';
 export { ErrorMessage, RetryButton } from './parts/error';
-export { LaunchStackLink, PermissionList, VerificationStatus } from './parts/launch';
-export { BlockerList, DeleteStackLink, RevocationStatus } from './parts/revocation';
+export {
+  LaunchStackLink,
+  PermissionList,
+  VerificationStatus,
+  VerifyNowButton,
+} from './parts/launch';
+export {
+  BlockerList,
+  CancelRevokeButton,
+  DeleteStackLink,
+  RecheckBlockersButton,
+  RevocationStatus,
+} from './parts/revocation';
 export { Heading, Root } from './parts/root';

@@ -94,6 +94,8 @@ export const Launch: Story = {
     await submit(canvas, userEvent);
     await expect(await canvas.findByRole('link', { name: /Open the AWS console/ })).toBeVisible();
     await expect(canvas.getByText('EKS clusters')).toBeVisible();
+    await expect(canvas.getByRole('button', { name: 'Check now' })).toBeEnabled();
+    await expect(canvas.getByRole('button', { name: 'Change the account ID' })).toBeEnabled();
   },
 };
 
@@ -107,7 +109,7 @@ export const PopupBlocked: Story = {
   },
 };
 
-/** Launched: the flow checks the role until it can be assumed. */
+/** Launched: the flow checks the role until it can be assumed ("Check now" checks at once). */
 export const Verifying: Story = {
   args: { script: { checkConnection: [PENDING_CHECK] } },
   play: async ({ canvas, userEvent }) => {
@@ -195,6 +197,8 @@ export const RevokeBlockedByClusters: Story = {
   play: async ({ canvas, userEvent }) => {
     await startRevoking(canvas, userEvent);
     await expect(await canvas.findByRole('link', { name: 'production' })).toBeVisible();
+    await expect(canvas.getByRole('button', { name: 'Check again' })).toBeEnabled();
+    await expect(canvas.getByRole('button', { name: 'Keep the connection' })).toBeEnabled();
   },
 };
 

@@ -65,6 +65,10 @@ function Screen({ popup, open, contactHref }: ExamplePageProps & { popup: boolea
           />
           <CloudConnect.VerificationStatus className="cc-status" />
           {error}
+          <p className="cc-actions">
+            <CloudConnect.VerifyNowButton className="cc-button cc-quiet" />
+            <CloudConnect.EditButton className="cc-button cc-quiet" />
+          </p>
         </section>
       );
     case 'connected':
@@ -85,6 +89,10 @@ function Screen({ popup, open, contactHref }: ExamplePageProps & { popup: boolea
           <CloudConnect.BlockerList className="cc-blockers" />
           {error}
           <CloudConnect.DeleteStackLink className="cc-button cc-link-button" />
+          <p className="cc-actions">
+            <CloudConnect.RecheckBlockersButton className="cc-button cc-quiet" />
+            <CloudConnect.CancelRevokeButton className="cc-button cc-quiet" />
+          </p>
         </section>
       );
     case 'revoked':

@@ -250,4 +250,73 @@ describe('the parts', () => {
     expect(revoked).toHaveBeenCalledWith(SCRIPTED_ACCOUNT_ID);
     await expectNoAxeViolations();
   });
+
+  it('check for the role at once with "Check now", busy while the check runs', async () => {
+    // The first scheduled check is a minute away: only the button checks within the test.
+    const backend = createScriptedBackend({ checkConnection: ['never'] });
+    renderInPage(<ExamplePage backend={backend} timing={{ firstCheckMs: 60_000 }} />);
+    await submitByKeyboard(SCRIPTED_ACCOUNT_ID);
+    const button = await screen.findByRole('button', { name: 'Check now' });
+    expect(button.getAttribute('data-part')).toBe('verify-button');
+    await userEvent.click(button);
+    await until(() => expect(backend.count('checkConnection')).toBe(1));
+    await until(() => expect(button.getAttribute('aria-busy')).toBe('true'));
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+    expect(button.getAttribute('data-state')).toBe('verifying');
+    await expectNoAxeViolations();
+  });
+
+  it('go back to the account ID with "Change the account ID", the session dropped', async () => {
+    renderInPage(<ExamplePage backend={createScriptedBackend()} />);
+    await submitByKeyboard(SCRIPTED_ACCOUNT_ID);
+    await screen.findByRole('link', { name: /Open the AWS console/ });
+    await userEvent.click(screen.getByRole('button', { name: 'Change the account ID' }));
+    const heading = await screen.findByRole('heading', { name: 'Connect your AWS account' });
+    await until(() => expect(document.activeElement).toBe(heading));
+    expect(screen.getByRole('textbox', { name: 'AWS account ID' })).toBeTruthy();
+  });
+
+  it('list the blockers again with "Check again", enabled only while blocked', async () => {
+    const backend = createScriptedBackend({
+      listBlockers: [[{ id: 'c1', kind: 'cluster', name: 'production' }], []],
+      checkRevocation: ['never'],
+    });
+    renderInPage(<ExamplePage backend={backend} connection={connection} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Remove access' }));
+    await until(() => expect(screen.getByText('production')).toBeTruthy());
+    const recheck = screen.getByRole('button', { name: 'Check again' });
+    expect(recheck.getAttribute('data-state')).toBe('blocked');
+    expect((recheck as HTMLButtonElement).disabled).toBe(false);
+    await userEvent.click(recheck);
+    await until(() => expect(backend.count('listBlockers')).toBe(2));
+    await until(() => expect(screen.queryByText('production')).toBeNull());
+    await until(() => expect((recheck as HTMLButtonElement).disabled).toBe(true));
+  });
+
+  it('stop revoking with "Keep the connection", unless the host prevented it', async () => {
+    const backend = createScriptedBackend({ listBlockers: ['never'] });
+    const prevent = { current: true };
+    render(
+      <CloudConnect.Provider backend={backend} connection={connection}>
+        <CloudConnect.RevokeButton />
+        <CloudConnect.CancelRevokeButton
+          onClick={(event) => {
+            if (prevent.current) event.preventDefault();
+          }}
+        />
+      </CloudConnect.Provider>,
+    );
+    const cancel = screen.getByRole('button', { name: 'Keep the connection' });
+    expect((cancel as HTMLButtonElement).disabled).toBe(true);
+    await userEvent.click(screen.getByRole('button', { name: 'Remove access' }));
+    await until(() => expect(cancel.getAttribute('data-state')).toBe('checkingBlockers'));
+    expect((cancel as HTMLButtonElement).disabled).toBe(false);
+    await userEvent.click(cancel);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(cancel.getAttribute('data-state')).toBe('checkingBlockers');
+    prevent.current = false;
+    await userEvent.click(cancel);
+    await until(() => expect(cancel.getAttribute('data-state')).toBe('connected'));
+    expect((cancel as HTMLButtonElement).disabled).toBe(true);
+  });
 });

@@ -82,3 +82,20 @@ export const SubmitButton = forwardRef<HTMLButtonElement, PartProps<'button'>>(
     );
   },
 );
+
+/**
+ * Sends `EDIT` ("Change the account ID"): back to the field, the session dropped. Enabled while
+ * connecting, and after a failure or revocation.
+ */
+export const EditButton = forwardRef<HTMLButtonElement, PartProps<'button'>>(
+  function EditButton(props, ref) {
+    const { api, context } = usePart();
+    return renderPart(
+      'button',
+      api.getEditButtonProps(),
+      props,
+      ref,
+      partMessage('part.edit', context.messages),
+    );
+  },
+);

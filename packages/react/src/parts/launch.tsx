@@ -4,6 +4,7 @@ import {
   type OpenWindow,
   type PermissionListItem,
   permissionList,
+  selectIsChecking,
   selectPopupBlocked,
   selectQuickCreateUrl,
   selectStatus,
@@ -80,6 +81,27 @@ export const LaunchStackLink = forwardRef<HTMLAnchorElement, LaunchStackLinkProp
     }
     const label = blocked ? 'part.launchPopupBlocked' : 'part.launch';
     return renderPart('a', ours, props, ref, partMessage(label, context.messages));
+  },
+);
+
+// Whether "check now" does something: not while a check is in flight (it is `aria-busy` then).
+const selectCanVerifyNow = (snapshot: CloudConnectSnapshot) => snapshot.can({ type: 'VERIFY.NOW' });
+
+/**
+ * Sends `VERIFY.NOW`: checks for the role at once instead of at the next poll (for a user back
+ * from the console), or starts checking before the link was followed. `aria-busy` while a check
+ * is in flight; disabled where checking now does nothing.
+ */
+export const VerifyNowButton = forwardRef<HTMLButtonElement, PartProps<'button'>>(
+  function VerifyNowButton(props, ref) {
+    const { api, context } = usePart(selectCanVerifyNow, selectIsChecking);
+    return renderPart(
+      'button',
+      api.getVerifyButtonProps(),
+      props,
+      ref,
+      partMessage('part.verifyNow', context.messages),
+    );
   },
 );
 

@@ -1,5 +1,6 @@
 import {
   type Blocker,
+  type CloudConnectSnapshot,
   selectBlockers,
   selectStacksConsoleUrl,
   selectStatus,
@@ -87,6 +88,44 @@ export const RevocationStatus = forwardRef<HTMLDivElement, RevocationStatusProps
       },
       { ...props, children: props.asChild ? (children as ReactNode) : content },
       ref,
+    );
+  },
+);
+
+/**
+ * Sends `REVOKE.RECHECK` ("Check again"): lists the blockers again once the user removed them.
+ * Enabled while blocked (or the list could not load), `aria-busy` while the list loads.
+ */
+export const RecheckBlockersButton = forwardRef<HTMLButtonElement, PartProps<'button'>>(
+  function RecheckBlockersButton(props, ref) {
+    const { api, context } = usePart();
+    return renderPart(
+      'button',
+      api.getRecheckBlockersButtonProps(),
+      props,
+      ref,
+      partMessage('part.recheckBlockers', context.messages),
+    );
+  },
+);
+
+// A failure cancels back to connected only when revoking failed: the guard reads the error.
+const selectCanCancelRevoke = (snapshot: CloudConnectSnapshot) =>
+  snapshot.can({ type: 'REVOKE.CANCEL' });
+
+/**
+ * Sends `REVOKE.CANCEL` ("Keep the connection"): stops revoking and goes back to connected,
+ * at any revocation step or after a revocation failed.
+ */
+export const CancelRevokeButton = forwardRef<HTMLButtonElement, PartProps<'button'>>(
+  function CancelRevokeButton(props, ref) {
+    const { api, context } = usePart(selectCanCancelRevoke);
+    return renderPart(
+      'button',
+      api.getCancelRevokeButtonProps(),
+      props,
+      ref,
+      partMessage('part.cancelRevoke', context.messages),
     );
   },
 );
