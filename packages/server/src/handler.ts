@@ -141,7 +141,7 @@ interface RouteMatch {
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The server half of the wire protocol (DESIGN.md, The backend seam). The tenant always comes
+ * The server half of the wire protocol (docs/server.md). The tenant always comes
  * from `authenticate`, the ExternalId is always minted here, and every lookup is scoped to the
  * tenant, so one tenant can never see or check another's session.
  *

@@ -1,6 +1,6 @@
 import type { WireErrorCode as ClientWireErrorCode } from '@porter/cloud-connect';
 
-/** The error codes of the wire protocol (DESIGN.md, The backend seam), with their HTTP status. */
+/** The error codes of the wire protocol (docs/server.md), with their HTTP status. */
 export const WIRE_ERROR_STATUS = {
   BAD_REQUEST: 400,
   INVALID_ACCOUNT_ID: 400,

@@ -3,7 +3,7 @@ import type { CloudConnectClock, CloudConnectTiming } from './cloud-connect.type
 
 // Top-level calls are marked pure, so a page that never runs the machine can drop them.
 
-/** The defaults of DESIGN.md's timing table, in milliseconds. */
+/** The default timing, in milliseconds (the table in docs/machine.md). */
 export const DEFAULT_TIMING: Readonly<CloudConnectTiming> = /* @__PURE__ */ Object.freeze({
   firstCheckMs: 10_000,
   intervalMs: 5_000,
