@@ -87,12 +87,12 @@ describe('revoking access', () => {
     await page.getByRole('link', { name: 'Go to your cloud account' }).click();
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await page.getByText('cluster-1').waitFor();
-    await page.getByRole('button', { name: 'Remove access' }).click();
+    await page.getByRole('button', { name: 'Remove access', exact: true }).click();
     await page.locator('[data-part="blocker-list"]').getByText('cluster-1').waitFor();
 
     await page.getByRole('button', { name: 'Keep the connection' }).click();
     await page.getByRole('heading', { name: 'Connection' }).waitFor();
-    await page.getByRole('button', { name: 'Remove access' }).waitFor();
+    await page.getByRole('button', { name: 'Remove access', exact: true }).waitFor();
     await expect(page.locator('[data-part="blocker-list"]').count()).resolves.toBe(0);
   });
 
