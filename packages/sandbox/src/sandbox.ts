@@ -17,7 +17,6 @@ import { type ConsoleContext, handleConsoleRequest } from './console';
 import { plainPage, sandboxIndexPage } from './console-pages';
 import { type ControlContext, handleControlRequest } from './control-endpoint';
 import { createCustomer, type SandboxCustomer } from './customer';
-import { createSandboxSns, type SandboxSns } from './sns';
 import { htmlResponse, type SandboxResponse, writeResponse } from './http-response';
 import { CredentialStore, type SandboxCredentials } from './identities';
 import {
@@ -27,6 +26,7 @@ import {
   type SandboxScenario,
   type SandboxTiming,
 } from './scenarios';
+import { createSandboxSns, type SandboxSns } from './sns';
 import { type CloudFormationTemplate, parseTemplate } from './template-evaluator';
 
 /** Options of `startSandbox`. */

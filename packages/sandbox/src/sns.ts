@@ -146,7 +146,9 @@ export function createSandboxSns(input: {
         url = undefined;
       }
       if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
-        throw new TypeError(`The endpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}.`);
+        throw new TypeError(
+          `The endpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}.`,
+        );
       const token = randomBytes(32).toString('hex');
       const subscription = {
         subscriptionArn: `${topicArn}:${randomUUID()}`,
@@ -156,7 +158,11 @@ export function createSandboxSns(input: {
         token,
       };
       topic.subscriptions.push(subscription);
-      const query = new URLSearchParams({ Action: 'ConfirmSubscription', TopicArn: topicArn, Token: token });
+      const query = new URLSearchParams({
+        Action: 'ConfirmSubscription',
+        TopicArn: topicArn,
+        Token: token,
+      });
       await post(endpoint, topicArn, {
         Type: 'SubscriptionConfirmation',
         MessageId: randomUUID(),

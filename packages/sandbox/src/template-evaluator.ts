@@ -402,7 +402,10 @@ export function checkTemplateReferences(template: CloudFormationTemplate): void 
 }
 
 /** The resources of the template that this one refers to or declares a DependsOn on. */
-export function resourceDependencies(template: CloudFormationTemplate, logicalId: string): string[] {
+export function resourceDependencies(
+  template: CloudFormationTemplate,
+  logicalId: string,
+): string[] {
   const resource = template.Resources[logicalId];
   const found = new Set<string>();
   collectReferences(resource?.Properties, found);

@@ -211,10 +211,10 @@ describe('sandbox SNS', () => {
 
   it('refuses an answer whose ResponseURL signature was altered', async () => {
     const { sandbox } = await setUp({});
-    const response = await fetch(
-      `${sandbox.url}/_cloudformation-response/abc?X-Amz-Signature=00`,
-      { method: 'PUT', body: '{"Status":"SUCCESS"}' },
-    );
+    const response = await fetch(`${sandbox.url}/_cloudformation-response/abc?X-Amz-Signature=00`, {
+      method: 'PUT',
+      body: '{"Status":"SUCCESS"}',
+    });
     expect(response.status).toBe(403);
   });
 });
