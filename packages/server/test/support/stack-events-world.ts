@@ -22,6 +22,7 @@ import {
 import { createAwsVerifier } from '../../src/aws-verifier';
 import { type CloudConnectHandler, createCloudConnectHandler } from '../../src/handler';
 import { toNodeListener } from '../../src/node-listener';
+import type { ConnectionStore } from '../../src/stores/connection-store';
 import { createMemoryStore } from '../../src/stores/memory-store';
 
 /** Options of {@link startStackEventsWorld}. */
@@ -55,6 +56,8 @@ export interface LaunchRecord {
 export interface StackEventsWorld {
   sandbox: Sandbox;
   handler: CloudConnectHandler;
+  /** The handler's store (tenant `tenant-a`). */
+  store: ConnectionStore;
   serverUrl: string;
   topicArn: string;
   /** Submits the account, creates the stack from the quick-create link, says it was launched. */
@@ -79,6 +82,7 @@ export async function startStackEventsWorld(
     ...(options.sandboxClock !== undefined && { clock: options.sandboxClock }),
   });
   const topicArn = sandbox.sns.createTopic('cloud-connect-events');
+  const store = createMemoryStore();
   const handler = createCloudConnectHandler({
     verifier: createAwsVerifier({
       region: 'us-east-1',
@@ -88,7 +92,7 @@ export async function startStackEventsWorld(
         maxAttempts: 1,
       },
     }),
-    store: createMemoryStore(),
+    store,
     authenticate: async () => ({ tenantId: 'tenant-a' }),
     listBlockers: async () => [],
     config: {
@@ -182,6 +186,7 @@ export async function startStackEventsWorld(
   return {
     sandbox,
     handler,
+    store,
     serverUrl,
     topicArn,
     launch,
