@@ -5,8 +5,10 @@ import {
   CreateStackCommand,
   DeleteStackCommand,
   DescribeStackEventsCommand,
+  ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { buildRoleTemplate } from '@porter/cloud-connect/template';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock, type Sandbox, snsStringToSign, startSandbox } from '../src/index';
 import { clientsFor, roleParameters } from './sandbox-clients';
@@ -110,6 +112,13 @@ async function eventsOf(target: Sandbox) {
     new DescribeStackEventsCommand({ StackName: 'PorterRole' }),
   );
   return StackEvents.map((event) => `${event.LogicalResourceId} ${event.ResourceStatus}`);
+}
+
+/** The id of the PorterRole stack, deleted ones included (a deleted stack is found by id only). */
+async function eventsStackId(target: Sandbox): Promise<string | undefined> {
+  const { cloudFormation } = clientsFor(target, target.customerCredentials);
+  const { StackSummaries = [] } = await cloudFormation.send(new ListStacksCommand({}));
+  return StackSummaries.find((summary) => summary.StackName === 'PorterRole')?.StackId;
 }
 
 describe('sandbox SNS', () => {
@@ -216,5 +225,60 @@ describe('sandbox SNS', () => {
       body: '{"Status":"SUCCESS"}',
     });
     expect(response.status).toBe(403);
+  });
+
+  it('leaves a subscription unconfirmed when the endpoint does not answer', async () => {
+    const { sandbox, topicArn } = await setUp({});
+    const down = await sandbox.sns.subscribe(topicArn, 'http://127.0.0.1:1/events');
+    expect(down.confirmed).toBe(false);
+    expect(sandbox.sns.deliveries.at(-1)?.error).toEqual(expect.any(String));
+  });
+
+  it('records DELETE_FAILED for an unanswered Delete and still finishes the deletion', async () => {
+    const clock = createManualClock();
+    let calls = 0;
+    const { sandbox, subscriber, topicArn } = await setUp(
+      { clock, timing: { stackCreateMs: 0, stackDeleteMs: 0, propagationMs: 0 } },
+      () => (++calls <= 2 ? 'SUCCESS' : 'silent'),
+    );
+    await createEventStack(sandbox, topicArn);
+    await sandbox.customer.waitForStack('PorterRole', 'CREATE_COMPLETE');
+    const { cloudFormation } = clientsFor(sandbox, sandbox.customerCredentials);
+    await cloudFormation.send(new DeleteStackCommand({ StackName: 'PorterRole' }));
+    await expect.poll(() => subscriber.requests().length).toBe(4);
+    clock.advance(60_000);
+    await sandbox.customer.waitForStack('PorterRole', 'DELETE_COMPLETE');
+    const { StackEvents = [] } = await cloudFormation.send(
+      new DescribeStackEventsCommand({ StackName: (await eventsStackId(sandbox)) ?? '' }),
+    );
+    const failed = StackEvents.filter((event) => event.ResourceStatus === 'DELETE_FAILED');
+    expect(failed.map((event) => event.LogicalResourceId).sort()).toEqual([
+      'CloudConnectRoleCreated',
+      'CloudConnectStackStarted',
+    ]);
+  });
+
+  it('answers any body PUT to a genuine ResponseURL with 200 or 400, never more', async () => {
+    const { sandbox, subscriber, topicArn } = await setUp({}, () => 'silent');
+    await createEventStack(sandbox, topicArn);
+    await expect.poll(() => subscriber.requests().length).toBe(1);
+    const responseUrl = String(subscriber.requests()[0]?.ResponseURL);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.json(),
+          fc
+            .record({ Status: fc.constantFrom('SUCCESS', 'FAILED', 'x'), Reason: fc.anything() })
+            .map((value) => JSON.stringify(value)),
+        ),
+        async (body) => {
+          const response = await fetch(responseUrl, { method: 'PUT', body });
+          expect([200, 400]).toContain(response.status);
+          await response.body?.cancel();
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
