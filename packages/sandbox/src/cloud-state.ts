@@ -726,8 +726,6 @@ export class CloudState {
   #nextCreateStep(stack: Stack, delivered: PlannedResource[], doneAt: number): Step | undefined {
     const steps: Step[] = [];
     const plainDone = stack.resourcesDoneAt;
-    if (plainDone === undefined)
-      steps.push({ at: doneAt, run: (at) => this.#finishOtherResources(stack, delivered, at) });
     let created = plainDone !== undefined;
     let lastAt = plainDone ?? stack.changedAt;
     const isDelivered = (id: string) => delivered.some((resource) => resource.logicalId === id);
@@ -752,6 +750,9 @@ export class CloudState {
         run: (at) => this.#settleCreateCall(stack, resource, call, at),
       });
     }
+    // After the requests: at the same moment, a request goes out before the others fail.
+    if (plainDone === undefined)
+      steps.push({ at: doneAt, run: (at) => this.#finishOtherResources(stack, delivered, at) });
     if (created) steps.push({ at: lastAt, run: (at) => this.#finishDeliveredCreate(stack, at) });
     return earliest(steps);
   }
@@ -805,21 +806,40 @@ export class CloudState {
     }
   }
 
-  /** The phase ends at `baseAt`, or once every Delete sent was answered or timed out. */
+  /**
+   * The phase ends at `baseAt`, or once every request sent was answered or timed out: a Create
+   * still open when the rollback began is waited for, and deleted if it succeeded.
+   */
   #afterDeletes(stack: Stack, baseAt: number, finish: (at: number) => void): Step {
     const deletes = stack.customCalls.filter((call) => call.requestType === 'Delete');
-    const open = deletes.filter((call) => call.settledAt === undefined);
+    const open = stack.customCalls.filter((call) => call.settledAt === undefined);
     if (open.length > 0) {
       const steps = open.map(
         (call): Step => ({
           at: call.answer?.at ?? call.sentAt + call.timeoutMs,
-          run: (at) => this.#settleDeleteCall(stack, call, at),
+          run: (at) =>
+            call.requestType === 'Delete'
+              ? this.#settleDeleteCall(stack, call, at)
+              : this.#settleLateCreate(stack, call, at),
         }),
       );
       return earliest(steps) as Step;
     }
     const lastAt = Math.max(baseAt, ...deletes.map((call) => call.settledAt ?? 0));
     return { at: lastAt, run: finish };
+  }
+
+  #settleLateCreate(stack: Stack, call: CustomResourceCall, at: number): void {
+    call.settledAt = at;
+    const resource = stack.resources.find((candidate) => candidate.logicalId === call.logicalId);
+    if (!resource) return;
+    if (call.answer?.status !== 'SUCCESS') {
+      this.#resourceEvent(stack, resource, at, 'CREATE_FAILED', 'Resource creation cancelled');
+      return;
+    }
+    call.physicalId = call.answer.physicalId ?? resource.physicalId;
+    this.#resourceEvent(stack, resource, at, 'CREATE_COMPLETE', undefined, call.physicalId);
+    this.#sendCall(stack, resource, 'Delete', at, call.physicalId);
   }
 
   // CloudFormation would leave the stack DELETE_FAILED / ROLLBACK_FAILED; the sandbox records

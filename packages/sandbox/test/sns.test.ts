@@ -192,6 +192,21 @@ describe('sandbox SNS', () => {
     ]);
   });
 
+  it('waits for a Create still open when the rollback starts, then deletes it', async () => {
+    const clock = createManualClock();
+    const { sandbox, subscriber, topicArn } = await setUp({
+      clock,
+      scenario: 'rollback',
+      timing: { stackCreateMs: 0, stackDeleteMs: 0, propagationMs: 0 },
+    });
+    await createEventStack(sandbox, topicArn);
+    await sandbox.customer.waitForStack('PorterRole', 'ROLLBACK_COMPLETE');
+    expect(subscriber.requests().map((r) => `${r.RequestType} ${r.LogicalResourceId}`)).toEqual([
+      'Create CloudConnectStackStarted',
+      'Delete CloudConnectStackStarted',
+    ]);
+  });
+
   it('fails the resource and rolls back when the answer is FAILED', async () => {
     let calls = 0;
     const { sandbox, topicArn } = await setUp({}, () => (++calls === 2 ? 'FAILED' : 'SUCCESS'));
