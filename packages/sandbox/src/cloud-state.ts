@@ -21,6 +21,7 @@ import {
   type PlannedOutput,
   type PlannedResource,
   planStack,
+  resourceDependencies,
   type StackPlan,
 } from './template-evaluator';
 import {
@@ -105,6 +106,38 @@ export interface StackEvent {
 /** What a stack does when its creation fails (CreateStack's OnFailure). */
 export type OnFailure = 'ROLLBACK' | 'DO_NOTHING' | 'DELETE';
 
+/** A custom resource's answer, as PUT to its ResponseURL. */
+export interface CustomResourceAnswer {
+  status: 'SUCCESS' | 'FAILED';
+  reason?: string;
+  physicalId?: string;
+  /** When the answer arrived (sandbox clock). */
+  at: number;
+}
+
+/** A request CloudFormation sent to a custom resource's ServiceToken, and what came of it. */
+export interface CustomResourceCall {
+  requestId: string;
+  requestType: 'Create' | 'Delete';
+  logicalId: string;
+  /** What the Create was answered with, sent again with the Delete. */
+  physicalId?: string;
+  sentAt: number;
+  /** ServiceTimeout: with no answer by `sentAt + timeoutMs` the resource fails. */
+  timeoutMs: number;
+  answer?: CustomResourceAnswer;
+  /** When the stack acted on the answer (or on the timeout). */
+  settledAt?: number;
+}
+
+/** Where custom resource requests go: the sandbox's SNS topics. */
+export interface CustomResourceEndpoint {
+  /** Whether requests to this ServiceToken are delivered (other custom resources are created at once). */
+  handles(serviceToken: unknown): boolean;
+  /** Delivers a request (later: this runs inside `settle`); the answer comes back through `answerCustomResource`. */
+  send(stack: Stack, resource: PlannedResource, call: CustomResourceCall): void;
+}
+
 /** A stack and everything the sandbox remembers about it. */
 export interface Stack {
   stackId: string;
@@ -140,6 +173,10 @@ export interface Stack {
   changeSets: ChangeSet[];
   /** The definition and plan an update in progress moves the stack to. */
   pending?: StackDefinition & { plan: StackPlan };
+  /** Requests sent to custom resources whose ServiceToken the sandbox delivers to. */
+  customCalls: CustomResourceCall[];
+  /** When the stack's other resources were created (a stack with delivered custom resources). */
+  resourcesDoneAt?: number;
 }
 
 /** An IAM role that exists in an account. */
@@ -188,6 +225,10 @@ export interface CreateChangeSetInput extends StackChangeContext {
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 const MAX_ROLE_NAME_LENGTH = 64;
 const PARTITION = 'aws';
+// CloudFormation's default ServiceTimeout: one hour.
+const DEFAULT_SERVICE_TIMEOUT_MS = 3_600_000;
+
+type Step = { at: number; run: (at: number) => void };
 
 /** The accounts, roles and stacks of one sandbox. */
 export class CloudState {
@@ -197,6 +238,38 @@ export class CloudState {
   /** Customer managed policies the stacks created, by ARN. */
   readonly #managedPolicies = new Map<string, { document: PolicyDocument; stackId: string }>();
   readonly #principals = new Set<string>();
+  readonly #endpoint: CustomResourceEndpoint | undefined;
+
+  /** `endpoint` delivers custom resource requests; without it every custom resource is created at once. */
+  constructor(endpoint?: CustomResourceEndpoint) {
+    this.#endpoint = endpoint;
+  }
+
+  /**
+   * Records the answer to a custom resource request (the PUT to its ResponseURL). False when no
+   * request has this id or it was already answered or timed out.
+   */
+  answerCustomResource(requestId: string, answer: CustomResourceAnswer): boolean {
+    for (const stack of this.#stacks) {
+      const call = stack.customCalls.find((candidate) => candidate.requestId === requestId);
+      if (!call) continue;
+      if (call.answer || call.settledAt !== undefined) return false;
+      call.answer = answer;
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether a stack waits for a custom resource's answer (the sandbox then keeps settling). */
+  waitsForCustomResources(): boolean {
+    return this.#stacks.some(
+      (stack) =>
+        (stack.status === 'CREATE_IN_PROGRESS' ||
+          stack.status === 'ROLLBACK_IN_PROGRESS' ||
+          stack.status === 'DELETE_IN_PROGRESS') &&
+        this.#delivered(stack).length > 0,
+    );
+  }
 
   /** Declares an IAM user (or other principal) that trust policies may name. */
   addPrincipal(arn: string): void {
@@ -475,6 +548,7 @@ export class CloudState {
       tags: input.tags ?? [],
       terminationProtection: false,
       changeSets: [],
+      customCalls: [],
     };
   }
 
@@ -561,15 +635,19 @@ export class CloudState {
     switch (stack.status) {
       case 'CREATE_IN_PROGRESS': {
         const doneAt = stack.changedAt + timing.stackCreateMs;
-        if (deleteAt !== undefined && deleteAt < doneAt)
+        const delivered = this.#delivered(stack);
+        const next =
+          delivered.length === 0
+            ? { at: doneAt, run: (at: number) => this.#finishCreate(stack, at) }
+            : this.#nextCreateStep(stack, delivered, doneAt);
+        if (deleteAt !== undefined && (next === undefined || deleteAt < next.at))
           return { at: deleteAt, run: (at) => this.#beginDelete(stack, at) };
-        return { at: doneAt, run: (at) => this.#finishCreate(stack, at) };
+        return next;
       }
       case 'ROLLBACK_IN_PROGRESS':
-        return {
-          at: stack.changedAt + timing.stackDeleteMs,
-          run: (at) => this.#finishRollback(stack, at),
-        };
+        return this.#afterDeletes(stack, stack.changedAt + timing.stackDeleteMs, (at) =>
+          this.#finishRollback(stack, at),
+        );
       case 'UPDATE_IN_PROGRESS':
         return {
           at: stack.changedAt + timing.stackCreateMs,
@@ -584,10 +662,9 @@ export class CloudState {
       case 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS':
         return undefined;
       case 'DELETE_IN_PROGRESS':
-        return {
-          at: stack.changedAt + timing.stackDeleteMs,
-          run: (at) => this.#finishDelete(stack, at),
-        };
+        return this.#afterDeletes(stack, stack.changedAt + timing.stackDeleteMs, (at) =>
+          this.#finishDelete(stack, at),
+        );
       case 'REVIEW_IN_PROGRESS':
       case 'CREATE_COMPLETE':
       case 'CREATE_FAILED':
@@ -605,16 +682,7 @@ export class CloudState {
   #finishCreate(stack: Stack, at: number): void {
     const failure = this.#creationFailure(stack);
     if (failure) {
-      const failed = stack.resources.find((resource) => resource.logicalId === failure.logicalId);
-      if (failed) this.#resourceEvent(stack, failed, at, 'CREATE_FAILED', failure.reason);
-      const reason = `The following resource(s) failed to create: [${failure.logicalId}]. ${
-        stack.onFailure === 'DO_NOTHING' ? '' : 'Rollback requested by user.'
-      }`.trim();
-      if (stack.onFailure === 'DO_NOTHING') {
-        this.#setStatus(stack, at, 'CREATE_FAILED', reason);
-        return;
-      }
-      this.#setStatus(stack, at, 'ROLLBACK_IN_PROGRESS', reason);
+      this.#failCreate(stack, failure, at);
       return;
     }
     this.#provision(stack, stack.resources, at);
@@ -622,6 +690,198 @@ export class CloudState {
       this.#resourceEvent(stack, resource, at, 'CREATE_COMPLETE');
     stack.outputs = stack.plannedOutputs;
     this.#setStatus(stack, at, 'CREATE_COMPLETE');
+  }
+
+  #failCreate(stack: Stack, failure: { logicalId: string; reason: string }, at: number): void {
+    const failed = stack.resources.find((resource) => resource.logicalId === failure.logicalId);
+    if (failed) this.#resourceEvent(stack, failed, at, 'CREATE_FAILED', failure.reason);
+    const reason = `The following resource(s) failed to create: [${failure.logicalId}]. ${
+      stack.onFailure === 'DO_NOTHING' ? '' : 'Rollback requested by user.'
+    }`.trim();
+    if (stack.onFailure === 'DO_NOTHING') {
+      this.#setStatus(stack, at, 'CREATE_FAILED', reason);
+      return;
+    }
+    this.#setStatus(stack, at, 'ROLLBACK_IN_PROGRESS', reason);
+    this.#sendDeletes(stack, at);
+  }
+
+  /** The custom resources whose requests the endpoint delivers. */
+  #delivered(stack: Stack): PlannedResource[] {
+    const endpoint = this.#endpoint;
+    if (!endpoint) return [];
+    return stack.resources.filter(
+      (resource) =>
+        (resource.type.startsWith('Custom::') ||
+          resource.type === 'AWS::CloudFormation::CustomResource') &&
+        endpoint.handles(resource.properties.ServiceToken),
+    );
+  }
+
+  /**
+   * Creation with delivered custom resources, in dependency order: a custom resource that needs
+   * none of the other resources is requested at once, one that needs them once they exist
+   * (after `stackCreateMs`); the stack is complete when every request was answered SUCCESS.
+   */
+  #nextCreateStep(stack: Stack, delivered: PlannedResource[], doneAt: number): Step | undefined {
+    const steps: Step[] = [];
+    const plainDone = stack.resourcesDoneAt;
+    let created = plainDone !== undefined;
+    let lastAt = plainDone ?? stack.changedAt;
+    const isDelivered = (id: string) => delivered.some((resource) => resource.logicalId === id);
+    for (const resource of delivered) {
+      const call = this.#callOf(stack, resource.logicalId, 'Create');
+      if (call?.settledAt !== undefined) {
+        lastAt = Math.max(lastAt, call.settledAt);
+        continue;
+      }
+      created = false;
+      if (!call) {
+        const needsOthers = resourceDependencies(stack.template, resource.logicalId).some(
+          (id) => !isDelivered(id),
+        );
+        const sendAt = needsOthers ? plainDone : stack.changedAt;
+        if (sendAt !== undefined)
+          steps.push({ at: sendAt, run: (at) => this.#sendCall(stack, resource, 'Create', at) });
+        continue;
+      }
+      steps.push({
+        at: call.answer?.at ?? call.sentAt + call.timeoutMs,
+        run: (at) => this.#settleCreateCall(stack, resource, call, at),
+      });
+    }
+    // After the requests: at the same moment, a request goes out before the others fail.
+    if (plainDone === undefined)
+      steps.push({ at: doneAt, run: (at) => this.#finishOtherResources(stack, delivered, at) });
+    if (created) steps.push({ at: lastAt, run: (at) => this.#finishDeliveredCreate(stack, at) });
+    return earliest(steps);
+  }
+
+  /** The resources other than delivered custom ones exist (or fail) together. */
+  #finishOtherResources(stack: Stack, delivered: PlannedResource[], at: number): void {
+    const others = stack.resources.filter((resource) => !delivered.includes(resource));
+    const failure = this.#creationFailure(stack, others);
+    if (failure) {
+      this.#failCreate(stack, failure, at);
+      return;
+    }
+    this.#provision(stack, others, at);
+    for (const resource of others) this.#resourceEvent(stack, resource, at, 'CREATE_COMPLETE');
+    stack.resourcesDoneAt = at;
+  }
+
+  #settleCreateCall(
+    stack: Stack,
+    resource: PlannedResource,
+    call: CustomResourceCall,
+    at: number,
+  ): void {
+    call.settledAt = at;
+    if (call.answer?.status === 'SUCCESS') {
+      call.physicalId = call.answer.physicalId ?? resource.physicalId;
+      this.#resourceEvent(stack, resource, at, 'CREATE_COMPLETE', undefined, call.physicalId);
+      return;
+    }
+    const reason = call.answer
+      ? `Received response status [FAILED] from custom resource. Message returned: ${call.answer.reason ?? 'See the details in CloudWatch Log Stream'}`
+      : `CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [${call.requestId}].`;
+    this.#failCreate(stack, { logicalId: resource.logicalId, reason }, at);
+  }
+
+  #finishDeliveredCreate(stack: Stack, at: number): void {
+    stack.outputs = stack.plannedOutputs;
+    this.#setStatus(stack, at, 'CREATE_COMPLETE');
+  }
+
+  /** Sends Delete to every delivered custom resource that was created (rollback, DeleteStack). */
+  #sendDeletes(stack: Stack, at: number): void {
+    for (const create of stack.customCalls) {
+      if (create.requestType !== 'Create' || create.answer?.status !== 'SUCCESS') continue;
+      if (create.settledAt === undefined || this.#callOf(stack, create.logicalId, 'Delete'))
+        continue;
+      const resource = stack.resources.find(
+        (candidate) => candidate.logicalId === create.logicalId,
+      );
+      if (resource) this.#sendCall(stack, resource, 'Delete', at, create.physicalId);
+    }
+  }
+
+  /**
+   * The phase ends at `baseAt`, or once every request sent was answered or timed out: a Create
+   * still open when the rollback began is waited for, and deleted if it succeeded.
+   */
+  #afterDeletes(stack: Stack, baseAt: number, finish: (at: number) => void): Step {
+    const deletes = stack.customCalls.filter((call) => call.requestType === 'Delete');
+    const open = stack.customCalls.filter((call) => call.settledAt === undefined);
+    if (open.length > 0) {
+      const steps = open.map(
+        (call): Step => ({
+          at: call.answer?.at ?? call.sentAt + call.timeoutMs,
+          run: (at) =>
+            call.requestType === 'Delete'
+              ? this.#settleDeleteCall(stack, call, at)
+              : this.#settleLateCreate(stack, call, at),
+        }),
+      );
+      return earliest(steps) as Step;
+    }
+    const lastAt = Math.max(baseAt, ...deletes.map((call) => call.settledAt ?? 0));
+    return { at: lastAt, run: finish };
+  }
+
+  #settleLateCreate(stack: Stack, call: CustomResourceCall, at: number): void {
+    call.settledAt = at;
+    const resource = stack.resources.find((candidate) => candidate.logicalId === call.logicalId);
+    if (!resource) return;
+    if (call.answer?.status !== 'SUCCESS') {
+      this.#resourceEvent(stack, resource, at, 'CREATE_FAILED', 'Resource creation cancelled');
+      return;
+    }
+    call.physicalId = call.answer.physicalId ?? resource.physicalId;
+    this.#resourceEvent(stack, resource, at, 'CREATE_COMPLETE', undefined, call.physicalId);
+    this.#sendCall(stack, resource, 'Delete', at, call.physicalId);
+  }
+
+  // CloudFormation would leave the stack DELETE_FAILED / ROLLBACK_FAILED; the sandbox records
+  // DELETE_FAILED on the resource and goes on, so a test's stack always ends.
+  #settleDeleteCall(stack: Stack, call: CustomResourceCall, at: number): void {
+    call.settledAt = at;
+    if (call.answer?.status === 'SUCCESS') return;
+    const resource = stack.resources.find((candidate) => candidate.logicalId === call.logicalId);
+    if (!resource) return;
+    const reason = call.answer
+      ? `Received response status [FAILED] from custom resource. Message returned: ${call.answer.reason ?? 'See the details in CloudWatch Log Stream'}`
+      : `CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [${call.requestId}].`;
+    this.#resourceEvent(stack, resource, at, 'DELETE_FAILED', reason, call.physicalId);
+  }
+
+  #callOf(
+    stack: Stack,
+    logicalId: string,
+    requestType: 'Create' | 'Delete',
+  ): CustomResourceCall | undefined {
+    return stack.customCalls.find(
+      (call) => call.logicalId === logicalId && call.requestType === requestType,
+    );
+  }
+
+  #sendCall(
+    stack: Stack,
+    resource: PlannedResource,
+    requestType: 'Create' | 'Delete',
+    at: number,
+    physicalId?: string,
+  ): void {
+    const call: CustomResourceCall = {
+      requestId: randomUUID(),
+      requestType,
+      logicalId: resource.logicalId,
+      ...(physicalId !== undefined && { physicalId }),
+      sentAt: at,
+      timeoutMs: serviceTimeoutMs(resource),
+    };
+    stack.customCalls.push(call);
+    this.#endpoint?.send(stack, resource, call);
   }
 
   /** Makes the IAM roles and managed policies of these resources exist. */
@@ -825,6 +1085,8 @@ export class CloudState {
 
   #finishRollback(stack: Stack, at: number): void {
     const reason = stack.statusReason;
+    // Roles exist already when a custom resource created after them failed.
+    this.#deprovision(stack, stack.resources);
     for (const resource of [...stack.resources].reverse())
       this.#resourceEvent(stack, resource, at, 'DELETE_COMPLETE');
     if (stack.onFailure === 'DELETE') {
@@ -839,6 +1101,7 @@ export class CloudState {
     this.#setStatus(stack, at, 'DELETE_IN_PROGRESS', 'User Initiated');
     for (const resource of [...stack.resources].reverse())
       this.#resourceEvent(stack, resource, at, 'DELETE_IN_PROGRESS');
+    this.#sendDeletes(stack, at);
   }
 
   #finishDelete(stack: Stack, at: number): void {
@@ -915,6 +1178,20 @@ function permissionPolicySources(
     }
   }
   return documents;
+}
+
+function earliest(steps: Step[]): Step | undefined {
+  let first: Step | undefined;
+  for (const step of steps) if (!first || step.at < first.at) first = step;
+  return first;
+}
+
+/** ServiceTimeout is in seconds (1 to 3600); CloudFormation waits an hour without it. */
+function serviceTimeoutMs(resource: PlannedResource): number {
+  const seconds = Number(resource.properties.ServiceTimeout);
+  return Number.isFinite(seconds) && seconds > 0
+    ? Math.min(seconds, 3600) * 1000
+    : DEFAULT_SERVICE_TIMEOUT_MS;
 }
 
 function asList(value: unknown): unknown[] {

@@ -24,6 +24,7 @@ export {
   type SandboxScenario,
   type SandboxTiming,
 } from './scenarios';
+export type { SandboxSns, SandboxSnsDelivery, SandboxSnsSubscription } from './sns';
 export {
   createSnsSigner,
   type SnsSigner,

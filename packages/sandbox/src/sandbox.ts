@@ -26,6 +26,7 @@ import {
   type SandboxScenario,
   type SandboxTiming,
 } from './scenarios';
+import { createSandboxSns, type SandboxSns } from './sns';
 import { type CloudFormationTemplate, parseTemplate } from './template-evaluator';
 
 /** Options of `startSandbox`. */
@@ -77,6 +78,11 @@ export interface Sandbox {
    * waits for a stack's status, as the console would, without driving its HTML.
    */
   customer: SandboxCustomer;
+  /**
+   * SNS: create a topic, subscribe the server's events endpoint, and custom resources whose
+   * ServiceToken is the topic are delivered there (stack events).
+   */
+  sns: SandboxSns;
   /** Switches the scenario; stacks already created keep the one they were created under. */
   setScenario(scenario: SandboxScenario): void;
   /** Stops the server and closes every connection; resolves when nothing is left open. */
@@ -84,6 +90,7 @@ export interface Sandbox {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+const SETTLE_INTERVAL_MS = 20;
 const TEMPLATE_PATH = '/templates/porter-role-standard.json';
 const RESTRICTED_TEMPLATE_PATH = '/templates/porter-role-restricted.json';
 
@@ -113,7 +120,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new RangeError('maxBodyBytes must be an integer number of bytes >= 0');
   let scenario = checkScenario(options.scenario ?? 'normal');
 
-  const state = new CloudState();
+  const snsParts = createSandboxSns({
+    origin: () => origin(),
+    clock,
+    answer: (requestId, answer) => {
+      const recorded = state.answerCustomResource(requestId, answer);
+      // The stack moves on at once, not at the next look at it.
+      if (recorded) state.settle(clock.now());
+      return recorded;
+    },
+  });
+  const state = new CloudState(snsParts.endpoint);
   const credentials = new CredentialStore();
   credentials.addUser(
     {
@@ -196,6 +213,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (url.pathname === '/' && (method === 'POST' || url.searchParams.has('Action'))) {
       return handleAwsRequest(method, url, req.headers, body, awsContext);
     }
+    const snsResponse = snsParts.handleRequest(method, url, body);
+    if (snsResponse) return snsResponse;
     const template = templates.get(url.pathname);
     if (template !== undefined && (method === 'GET' || method === 'HEAD')) {
       return {
@@ -298,6 +317,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   });
   port = (server.address() as AddressInfo).port;
+  // Stack progress is lazy, but a custom resource request must go out when its turn comes even
+  // if nobody looks at the stack: while a stack waits for one, settle it every few ms.
+  const driver = setInterval(() => {
+    if (state.waitsForCustomResources()) state.settle(clock.now());
+  }, SETTLE_INTERVAL_MS);
+  driver.unref();
 
   let closing: Promise<void> | undefined;
   let markClosed = () => {};
@@ -323,9 +348,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return scenario;
     },
     customer,
+    sns: snsParts.sns,
     setScenario,
     close() {
       markClosed();
+      clearInterval(driver);
+      snsParts.close();
       closing ??= new Promise<void>((resolve) => {
         // libuv releases the listening handle one loop turn after 'close': wait for it too.
         server.close(() => setTimeout(resolve, 0));

@@ -401,6 +401,18 @@ export function checkTemplateReferences(template: CloudFormationTemplate): void 
   creationOrder(template);
 }
 
+/** The resources of the template that this one refers to or declares a DependsOn on. */
+export function resourceDependencies(
+  template: CloudFormationTemplate,
+  logicalId: string,
+): string[] {
+  const resource = template.Resources[logicalId];
+  const found = new Set<string>();
+  collectReferences(resource?.Properties, found);
+  for (const dependsOn of [resource?.DependsOn ?? []].flat()) found.add(dependsOn);
+  return [...found].filter((target) => Object.hasOwn(template.Resources, target));
+}
+
 /** Resources in an order where every resource comes after the ones it refers to. */
 function creationOrder(template: CloudFormationTemplate): string[] {
   const names = Object.keys(template.Resources);
