@@ -49,7 +49,7 @@ describe('cloud-connect-sandbox command', () => {
 
     command.child.kill('SIGINT');
     expect(await command.exited).toBe(0);
-  }, 20_000);
+  });
 
   it('prints the customer credentials and a create-stack example that works when pasted into a shell', async () => {
     requireAwsClients();
@@ -94,7 +94,7 @@ describe('cloud-connect-sandbox command', () => {
       command.child.kill('SIGINT');
       await command.exited;
     }
-  }, 60_000);
+  });
 
   it('refuses a bad port or scenario with usage and exit code 2', async () => {
     const badPort = run(['--port', 'lots']);
@@ -103,5 +103,5 @@ describe('cloud-connect-sandbox command', () => {
     const badScenario = run(['--scenario', 'chaos']);
     expect(await badScenario.exited).toBe(2);
     expect(badScenario.output().stderr).toContain('Usage: cloud-connect-sandbox');
-  }, 20_000);
+  });
 });

@@ -276,7 +276,8 @@ describe('sandbox SNS', () => {
   it('answers any body PUT to a genuine ResponseURL with 200 or 400, never more', async () => {
     const { sandbox, subscriber, topicArn } = await setUp({}, () => 'silent');
     await createEventStack(sandbox, topicArn);
-    await expect.poll(() => subscriber.requests().length).toBe(1);
+    // The first request is the stack-started one; how many more went out by now depends on speed.
+    await expect.poll(() => subscriber.requests().length).toBeGreaterThanOrEqual(1);
     const responseUrl = String(subscriber.requests()[0]?.ResponseURL);
     await fc.assert(
       fc.asyncProperty(
