@@ -1,39 +1,21 @@
 // Removing Porter's access from the Cloud account page: clusters first, then the stack.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   axeViolations,
   createStack,
-  DemoUnderTest,
   enterAccountId,
-  launchChromium,
   openConsole,
   screenshot,
+  setUpDemoPerTest,
   waitForConnected,
 } from './demo-browser';
 
-let browser: Browser;
-let demo: DemoUnderTest;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  // Health checks every second, so a stack deleted behind the app's back shows at once.
-  demo = await new DemoUnderTest({ healthIntervalMs: 1000 }).start();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-});
-afterEach(async () => {
-  await context.close();
-  await demo.close();
-});
+// Health checks every second, so a stack deleted behind the app's back shows at once.
+const current = setUpDemoPerTest({ flowTiming: { healthIntervalMs: 1000 } });
 
 describe('revoking access', () => {
   it('is blocked while a cluster exists; after it is deleted, the stack is deleted in the console and access is gone', async () => {
+    const { demo, context, page } = current;
     await page.goto(demo.url());
     await enterAccountId(page);
     await createStack(await openConsole(context, page));
@@ -78,6 +60,7 @@ describe('revoking access', () => {
   });
 
   it('keeps the connection when the user stops the removal while a cluster blocks it', async () => {
+    const { demo, context, page } = current;
     await page.goto(demo.url());
     await enterAccountId(page);
     await createStack(await openConsole(context, page));
@@ -97,6 +80,7 @@ describe('revoking access', () => {
   });
 
   it('says access was lost when the stack is deleted behind its back', async () => {
+    const { demo, context, page } = current;
     await page.goto(demo.url());
     await enterAccountId(page);
     await createStack(await openConsole(context, page));
