@@ -13,17 +13,23 @@ import {
 // Health checks every second, so a stack deleted behind the app's back shows at once.
 const current = setUpDemoPerTest({ flowTiming: { healthIntervalMs: 1000 } });
 
+/** Connects the sandbox's account, then follows the link to the Cloud account page. */
+async function connectAndOpenAccountPage(): Promise<void> {
+  const { demo, context, page } = current;
+  await page.goto(demo.url());
+  await enterAccountId(page);
+  await createStack(await openConsole(context, page));
+  await page.bringToFront();
+  await waitForConnected(page);
+
+  await page.getByRole('link', { name: 'Go to your cloud account' }).click();
+  await page.getByRole('heading', { name: 'Connection' }).waitFor();
+}
+
 describe('revoking access', () => {
   it('is blocked while a cluster exists; after it is deleted, the stack is deleted in the console and access is gone', async () => {
     const { demo, context, page } = current;
-    await page.goto(demo.url());
-    await enterAccountId(page);
-    await createStack(await openConsole(context, page));
-    await page.bringToFront();
-    await waitForConnected(page);
-
-    await page.getByRole('link', { name: 'Go to your cloud account' }).click();
-    await page.getByRole('heading', { name: 'Connection' }).waitFor();
+    await connectAndOpenAccountPage();
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await page.getByText('cluster-1').waitFor();
     await screenshot(page, 'account-connected');
@@ -60,14 +66,8 @@ describe('revoking access', () => {
   });
 
   it('keeps the connection when the user stops the removal while a cluster blocks it', async () => {
-    const { demo, context, page } = current;
-    await page.goto(demo.url());
-    await enterAccountId(page);
-    await createStack(await openConsole(context, page));
-    await page.bringToFront();
-    await waitForConnected(page);
-
-    await page.getByRole('link', { name: 'Go to your cloud account' }).click();
+    const { page } = current;
+    await connectAndOpenAccountPage();
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await page.getByText('cluster-1').waitFor();
     await page.getByRole('button', { name: 'Remove access', exact: true }).click();
@@ -80,14 +80,8 @@ describe('revoking access', () => {
   });
 
   it('says access was lost when the stack is deleted behind its back', async () => {
-    const { demo, context, page } = current;
-    await page.goto(demo.url());
-    await enterAccountId(page);
-    await createStack(await openConsole(context, page));
-    await page.bringToFront();
-    await waitForConnected(page);
-    await page.getByRole('link', { name: 'Go to your cloud account' }).click();
-    await page.getByRole('heading', { name: 'Connection' }).waitFor();
+    const { demo, page } = current;
+    await connectAndOpenAccountPage();
 
     // What a restarted sandbox, or a person deleting the stack in the console, leaves behind.
     await demo.sandbox.customer.deleteStack('PorterRole');
