@@ -1,42 +1,24 @@
 // Connecting the sandbox's account as a person does it: the Connect page, the console in a new
 // tab, and back.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   axeViolations,
   createStack,
-  DemoUnderTest,
   enterAccountId,
-  launchChromium,
   openConsole,
   SANDBOX_TIMING,
   screenshot,
+  setUpDemoPerTest,
   stackCreatedAt,
   tabTo,
   waitForConnected,
 } from './demo-browser';
 
-let browser: Browser;
-let demo: DemoUnderTest;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  demo = await new DemoUnderTest().start();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-});
-afterEach(async () => {
-  await context.close();
-  await demo.close();
-});
+const current = setUpDemoPerTest();
 
 describe('connecting an AWS account', () => {
   it('connects within about 2 s of the role becoming assumable, and lists the permissions', async () => {
+    const { demo, context, page } = current;
     await page.goto(demo.url());
     await screenshot(page, 'connect-account-id');
     await enterAccountId(page, '1234-5678-9012');
@@ -71,6 +53,7 @@ describe('connecting an AWS account', () => {
   });
 
   it('goes back to the account ID with Change, and starts again with another account', async () => {
+    const { demo, page } = current;
     await page.goto(demo.url());
     await enterAccountId(page, '1111-2222-3333');
     await page.getByRole('button', { name: 'Change', exact: true }).click();
@@ -82,6 +65,7 @@ describe('connecting an AWS account', () => {
   });
 
   it("falls back to the link, and says so, when Chromium's popup blocker stops window.open", async () => {
+    const { demo, context, page } = current;
     // Chromium grants a popup only to a page the user has just interacted with, and
     // Playwright's actions and queries count as interaction. So a script inside the page types the account ID,
     // submits and follows the launch link: the page has no user activation, and the real popup
@@ -125,6 +109,7 @@ describe('connecting an AWS account', () => {
   });
 
   it('works by keyboard alone, with no accessibility violation on any step', async () => {
+    const { demo, context, page } = current;
     await page.goto(demo.url());
     await page.getByLabel('AWS account ID').waitFor();
     await expect(axeViolations(page)).resolves.toEqual([]);

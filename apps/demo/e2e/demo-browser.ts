@@ -18,6 +18,7 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type DemoHost, startDemoHost } from '../server/demo-host';
 import { createMovableClock } from '../server/sandbox-controls';
 
@@ -112,6 +113,66 @@ export class DemoUnderTest {
     await this.sandbox?.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** The running test's browser, demo, context and page, read inside a test. */
+export interface PerTestDemo {
+  readonly browser: Browser;
+  readonly demo: DemoUnderTest;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Starts this test's demo with `flowTiming`, and opens its context and page. */
+  start(flowTiming?: Partial<CloudConnectTiming>): Promise<void>;
+}
+
+/**
+ * Registers the hooks every end-to-end file needs: one Chromium for the file and, for each test,
+ * a demo of its own with a 1280x900 context and a page, all closed after the test. With
+ * `startEachTest: false` a test calls `start` itself, to pick its own `flowTiming`.
+ */
+export function setUpDemoPerTest(
+  options: { flowTiming?: Partial<CloudConnectTiming>; startEachTest?: boolean } = {},
+): PerTestDemo {
+  let browser: Browser | undefined;
+  let demo: DemoUnderTest | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  const current = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`No ${name} yet: read it inside a test, after start.`);
+    return value;
+  };
+  const perTest: PerTestDemo = {
+    get browser() {
+      return current(browser, 'browser');
+    },
+    get demo() {
+      return current(demo, 'demo');
+    },
+    get context() {
+      return current(context, 'context');
+    },
+    get page() {
+      return current(page, 'page');
+    },
+    async start(flowTiming) {
+      demo = await new DemoUnderTest(flowTiming).start();
+      context = await perTest.browser.newContext({ viewport: { width: 1280, height: 900 } });
+      page = await context.newPage();
+    },
+  };
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+  if (options.startEachTest !== false) beforeEach(() => perTest.start(options.flowTiming));
+  afterEach(async () => {
+    await context?.close();
+    await demo?.close();
+    context = undefined;
+    demo = undefined;
+    page = undefined;
+  });
+  return perTest;
 }
 
 /** Types the account ID and submits: the launch step appears. */

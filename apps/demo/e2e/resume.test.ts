@@ -1,34 +1,16 @@
 // The flow outlives what browsers and servers do to it: a reload, a second tab, a restart.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   createStack,
-  DemoUnderTest,
   enterAccountId,
-  launchChromium,
   openConsole,
   screenshot,
+  setUpDemoPerTest,
   waitForConnected,
 } from './demo-browser';
 
-let browser: Browser;
-let demo: DemoUnderTest;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  demo = await new DemoUnderTest().start();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-});
-afterEach(async () => {
-  await context.close();
-  await demo.close();
-});
+const current = setUpDemoPerTest();
 
 const waiting = (on: Page) => on.getByRole('status').filter({ hasText: /Waiting for the stack/ });
 const externalIdOf = async (on: Page) => {
@@ -38,6 +20,7 @@ const externalIdOf = async (on: Page) => {
 
 describe('resuming', () => {
   it('resumes verification after a reload and connects', async () => {
+    const { demo, context, page } = current;
     await page.goto(demo.url());
     await enterAccountId(page);
     const consolePage = await openConsole(context, page);
@@ -54,6 +37,7 @@ describe('resuming', () => {
   });
 
   it('gives two tabs of one user the same session, and one stack connects both', async () => {
+    const { browser, demo, context, page } = current;
     await page.goto(demo.url());
     await enterAccountId(page);
     const second = await context.newPage();
@@ -83,6 +67,7 @@ describe('resuming', () => {
   });
 
   it('connects when the server restarts in the middle of verification (SQLite kept)', async () => {
+    const { demo, context, page } = current;
     await page.goto(demo.url());
     await enterAccountId(page);
     await createStack(await openConsole(context, page));

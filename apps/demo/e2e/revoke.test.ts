@@ -1,47 +1,35 @@
 // Removing Porter's access from the Cloud account page: clusters first, then the stack.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   axeViolations,
   createStack,
-  DemoUnderTest,
   enterAccountId,
-  launchChromium,
   openConsole,
   screenshot,
+  setUpDemoPerTest,
   waitForConnected,
 } from './demo-browser';
 
-let browser: Browser;
-let demo: DemoUnderTest;
-let context: BrowserContext;
-let page: Page;
+// Health checks every second, so a stack deleted behind the app's back shows at once.
+const current = setUpDemoPerTest({ flowTiming: { healthIntervalMs: 1000 } });
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  // Health checks every second, so a stack deleted behind the app's back shows at once.
-  demo = await new DemoUnderTest({ healthIntervalMs: 1000 }).start();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-});
-afterEach(async () => {
-  await context.close();
-  await demo.close();
-});
+/** Connects the sandbox's account, then follows the link to the Cloud account page. */
+async function connectAndOpenAccountPage(): Promise<void> {
+  const { demo, context, page } = current;
+  await page.goto(demo.url());
+  await enterAccountId(page);
+  await createStack(await openConsole(context, page));
+  await page.bringToFront();
+  await waitForConnected(page);
+
+  await page.getByRole('link', { name: 'Go to your cloud account' }).click();
+  await page.getByRole('heading', { name: 'Connection' }).waitFor();
+}
 
 describe('revoking access', () => {
   it('is blocked while a cluster exists; after it is deleted, the stack is deleted in the console and access is gone', async () => {
-    await page.goto(demo.url());
-    await enterAccountId(page);
-    await createStack(await openConsole(context, page));
-    await page.bringToFront();
-    await waitForConnected(page);
-
-    await page.getByRole('link', { name: 'Go to your cloud account' }).click();
-    await page.getByRole('heading', { name: 'Connection' }).waitFor();
+    const { demo, context, page } = current;
+    await connectAndOpenAccountPage();
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await page.getByText('cluster-1').waitFor();
     await screenshot(page, 'account-connected');
@@ -78,13 +66,8 @@ describe('revoking access', () => {
   });
 
   it('keeps the connection when the user stops the removal while a cluster blocks it', async () => {
-    await page.goto(demo.url());
-    await enterAccountId(page);
-    await createStack(await openConsole(context, page));
-    await page.bringToFront();
-    await waitForConnected(page);
-
-    await page.getByRole('link', { name: 'Go to your cloud account' }).click();
+    const { page } = current;
+    await connectAndOpenAccountPage();
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await page.getByText('cluster-1').waitFor();
     await page.getByRole('button', { name: 'Remove access', exact: true }).click();
@@ -97,13 +80,8 @@ describe('revoking access', () => {
   });
 
   it('says access was lost when the stack is deleted behind its back', async () => {
-    await page.goto(demo.url());
-    await enterAccountId(page);
-    await createStack(await openConsole(context, page));
-    await page.bringToFront();
-    await waitForConnected(page);
-    await page.getByRole('link', { name: 'Go to your cloud account' }).click();
-    await page.getByRole('heading', { name: 'Connection' }).waitFor();
+    const { demo, page } = current;
+    await connectAndOpenAccountPage();
 
     // What a restarted sandbox, or a person deleting the stack in the console, leaves behind.
     await demo.sandbox.customer.deleteStack('PorterRole');

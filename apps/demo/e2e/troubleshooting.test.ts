@@ -1,48 +1,36 @@
 // When the stack does not give Porter a role: the wrong account signed in to the console, a
 // rolled-back stack, a role that does not enforce the ExternalId.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createStack,
-  DemoUnderTest,
   enterAccountId,
-  launchChromium,
   OTHER_ACCOUNT,
   openConsole,
+  type PerTestDemo,
   screenshot,
+  setUpDemoPerTest,
   waitForConnected,
 } from './demo-browser';
 
-let browser: Browser;
-let demo: DemoUnderTest;
-let context: BrowserContext;
-let page: Page;
+// Each test starts its own demo: some make verification turn slow sooner.
+const current = setUpDemoPerTest({ startEachTest: false });
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-afterEach(async () => {
-  await context.close();
-  await demo.close();
-});
-
-async function open(flowTiming = {}): Promise<void> {
-  demo = await new DemoUnderTest(flowTiming).start();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  await page.goto(demo.url());
+/** Starts this test's demo with `flowTiming` and opens the Connect page. */
+async function open(flowTiming = {}): Promise<PerTestDemo> {
+  await current.start(flowTiming);
+  await current.page.goto(current.demo.url());
+  return current;
 }
 
 /** Picks a scenario in the sandbox panel. */
 async function chooseScenario(scenario: string): Promise<void> {
-  await page.getByLabel('Scenario').selectOption(scenario);
-  await expect.poll(() => demo.sandbox.scenario).toBe(scenario);
+  await current.page.getByLabel('Scenario').selectOption(scenario);
+  await expect.poll(() => current.demo.sandbox.scenario).toBe(scenario);
 }
 
 describe('troubleshooting', () => {
   it('shows the troubleshooting text when the console is signed in to another account, and connects after switching', async () => {
-    await open({ slowAfterMs: 3000 });
+    const { context, page } = await open({ slowAfterMs: 3000 });
     // The person is signed in to another account in the console (set from the sandbox panel).
     await page.getByLabel('Console signed in to').selectOption(OTHER_ACCOUNT);
     await page
@@ -77,7 +65,7 @@ describe('troubleshooting', () => {
   // Porter cannot read a stack before its role exists, so a rollback shows as a role that never
   // becomes assumable: the slow state names it and says what to do.
   it('says what to do when the stack rolled back, and connects after it is deleted and launched again', async () => {
-    await open({ slowAfterMs: 3000 });
+    const { demo, context, page } = await open({ slowAfterMs: 3000 });
     await chooseScenario('rollback');
     await enterAccountId(page);
     const consolePage = await openConsole(context, page);
@@ -104,7 +92,7 @@ describe('troubleshooting', () => {
   });
 
   it('refuses a role that can be assumed without the ExternalId, with an error that says how to fix it', async () => {
-    await open();
+    const { context, page } = await open();
     await chooseScenario('no-external-id');
     await enterAccountId(page);
     await createStack(await openConsole(context, page));
@@ -123,7 +111,7 @@ describe('troubleshooting', () => {
   });
 
   it('skips a slow IAM propagation when the sandbox clock is moved from the panel', async () => {
-    await open();
+    const { demo, context, page } = await open();
     await chooseScenario('slow-propagation');
     await enterAccountId(page);
     await createStack(await openConsole(context, page));

@@ -6,14 +6,13 @@ import {
   errorInfo,
   formatAccountId,
 } from '@porter/cloud-connect';
-import { accountOption, backendOption, type OptionValues, timingOption } from '../arguments';
-import { openBackend } from '../backend-target';
+import type { OptionValues } from '../arguments';
 import { driveActor } from '../drive-actor';
 import { EXIT_CODES, type ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { openInBrowser } from '../open-browser';
-import { createProgress } from '../progress';
-import { checkAccount, thrownErrorInfo, undecidedError } from './check-account';
+import { undecidedError } from './check-account';
+import { withCheckedAccount } from './checked-account';
 import { failureResult, interruptedResult } from './results';
 
 type Verdict = { revoked: true } | { failed: ErrorInfo; blockers: Blocker[] };
@@ -23,26 +22,9 @@ type Verdict = { revoked: true } | { failed: ErrorInfo; blockers: Blocker[] };
  * the stack's deletion (by the user, in the console), then confirmation that access is gone.
  */
 export async function revokeCommand(values: OptionValues, io: CliIo): Promise<ExitCode> {
-  const choice = backendOption(values);
-  const timing = timingOption(values);
-  const progress = createProgress(io, { json: values.json === true, command: 'revoke' });
-  const target = await openBackend(choice, timing);
-  try {
-    const accountId =
-      choice.kind === 'sandbox' && values.account === undefined
-        ? (target.sandbox?.customer.accountId ?? '')
-        : accountOption(values);
+  return withCheckedAccount(values, io, 'revoke', async (checked) => {
+    const { accountId, session, check, target, timing, progress } = checked;
     const account = formatAccountId(accountId);
-    let checked: Awaited<ReturnType<typeof checkAccount>>;
-    try {
-      checked = await checkAccount(target.backend, accountId, io.signal);
-    } catch (error) {
-      if (io.signal?.aborted) return interruptedResult(progress);
-      const info = thrownErrorInfo(error);
-      if (!info) throw error;
-      return failureResult(progress, info);
-    }
-    const { session, check } = checked;
     if (check.status === 'pending' && check.reason === 'not-assumable') {
       progress.result(
         { outcome: 'revoked', exitCode: EXIT_CODES.OK, accountId },
@@ -110,10 +92,7 @@ export async function revokeCommand(values: OptionValues, io: CliIo): Promise<Ex
     return failureResult(progress, verdict.failed, session.stacksConsoleUrl, {
       blockers: verdict.blockers,
     });
-  } finally {
-    progress.stop();
-    await target.close();
-  }
+  });
 }
 
 function verdictOf(snapshot: CloudConnectSnapshot): Verdict | undefined {
