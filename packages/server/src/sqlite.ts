@@ -4,3 +4,4 @@ export {
   SQLITE_SCHEMA_VERSION,
   type SqliteStoreOptions,
 } from './stores/sqlite-store';
+export { createSqliteStackEventStore } from './stack-events/sqlite-stack-event-store';
