@@ -56,10 +56,10 @@ export function createSqliteStackEventStore(
        SELECT message_id FROM stack_event_messages WHERE expires_at < ? LIMIT ?)`,
   );
   // An id seen before but past its expiry counts as new, as it would once purged.
-  const claimMessage = db.prepare<[string, number, number]>(
-    `INSERT INTO stack_event_messages (message_id, expires_at) VALUES (?1, ?2)
+  const claimMessage = db.prepare<[{ messageId: string; expiresAt: number; now: number }]>(
+    `INSERT INTO stack_event_messages (message_id, expires_at) VALUES (@messageId, @expiresAt)
      ON CONFLICT (message_id) DO UPDATE SET expires_at = excluded.expires_at
-       WHERE stack_event_messages.expires_at < ?3`,
+       WHERE stack_event_messages.expires_at < @now`,
   );
   const selectState = db.prepare<[string], StateRow>(
     `SELECT stack_id, phase, at, failure_reported, follow_until
@@ -78,7 +78,7 @@ export function createSqliteStackEventStore(
   // IMMEDIATE takes the write lock first, so two processes cannot both claim one id.
   const firstDelivery = db.transaction((messageId: string, expiresAt: number, now: number) => {
     purgeMessages.run(now, PURGE_BATCH);
-    return claimMessage.run(messageId, expiresAt, now).changes === 1;
+    return claimMessage.run({ messageId, expiresAt, now }).changes === 1;
   });
 
   return {
