@@ -44,6 +44,7 @@ export {
 } from './rate-limit';
 export { BodyAlreadyReadError, DEFAULT_MAX_BODY_BYTES } from './request-body';
 export {
+  type ClosableStackEventStore,
   createMemoryStackEventStore,
   type StackEventSession,
   type StackEventState,

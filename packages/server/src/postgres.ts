@@ -7,5 +7,9 @@ export {
   type PostgresCoordinationTimings,
 } from './postgres-coordination';
 export type { PostgresConnectionOptions } from './postgres-pool';
+export {
+  createPostgresStackEventStore,
+  type PostgresStackEventStore,
+} from './stack-events/postgres-stack-event-store';
 export { type MigrationResult, POSTGRES_SCHEMA_VERSION } from './stores/postgres-schema';
 export { createPostgresStore, type PostgresStore } from './stores/postgres-store';

@@ -80,6 +80,17 @@ describe('createPostgresStore migrate()', () => {
     );
     const columns = rows.map((row) => `${row.table_name}.${row.column_name}`);
     expect(columns).toEqual([
+      'cloud_connect_event_messages.message_id',
+      'cloud_connect_event_messages.expires_at',
+      'cloud_connect_event_sessions.session_id',
+      'cloud_connect_event_sessions.tenant_id',
+      'cloud_connect_event_sessions.account_id',
+      'cloud_connect_event_states.session_id',
+      'cloud_connect_event_states.stack_id',
+      'cloud_connect_event_states.phase',
+      'cloud_connect_event_states.at',
+      'cloud_connect_event_states.failure_reported',
+      'cloud_connect_event_states.follow_until',
       'cloud_connect_flights.key',
       'cloud_connect_flights.holder',
       'cloud_connect_flights.lease_until',
@@ -149,8 +160,10 @@ describe('createPostgresStore', () => {
     const pool = await freshPool();
     const store = createPostgresStore({ pool });
     await store.migrate();
-    // Back to version 1 as it was: without the new columns and index.
-    await pool.query(`DROP INDEX cloud_connect_sessions_connections;
+    // Back to version 1 as it was: without the new columns, index and tables.
+    await pool.query(`DROP TABLE cloud_connect_event_sessions, cloud_connect_event_states,
+        cloud_connect_event_messages;
+      DROP INDEX cloud_connect_sessions_connections;
       ALTER TABLE cloud_connect_sessions DROP COLUMN template_version,
         DROP COLUMN last_checked_at, DROP COLUMN last_check_status;
       CREATE INDEX cloud_connect_sessions_connected ON cloud_connect_sessions

@@ -43,6 +43,12 @@ export interface StackEventStore {
   followed(now: number): Promise<string[]>;
 }
 
+/** A {@link StackEventStore} on a database, which it releases on `close()`. */
+export interface ClosableStackEventStore extends StackEventStore {
+  /** Releases the database (the SQLite file, or a pool the store opened). */
+  close(): Promise<void>;
+}
+
 /**
  * A {@link StackEventStore} in process memory: for one instance, tests and scripts. Seen
  * message ids are dropped once expired, so it does not grow with traffic.

@@ -49,6 +49,28 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX cloud_connect_sessions_connections
      ON cloud_connect_sessions (tenant_id, verified_at DESC NULLS LAST, session_id DESC)
      WHERE status = 'connected';`,
+  // Version 3: stack events (createPostgresStackEventStore), shared by every instance, since SNS
+  // and the browser's check may reach different ones. Times are epoch ms, as the interface has them.
+  `CREATE TABLE cloud_connect_event_sessions (
+     session_id text PRIMARY KEY,
+     tenant_id  text NOT NULL,
+     account_id text NOT NULL
+   );
+   CREATE TABLE cloud_connect_event_states (
+     session_id       text    PRIMARY KEY,
+     stack_id         text    NOT NULL,
+     phase            text    NOT NULL CHECK (phase IN ('creating', 'role-created', 'deleted')),
+     at               bigint  NOT NULL,
+     failure_reported boolean,
+     follow_until     bigint
+   );
+   CREATE INDEX cloud_connect_event_states_followed
+     ON cloud_connect_event_states (follow_until) WHERE follow_until IS NOT NULL;
+   CREATE TABLE cloud_connect_event_messages (
+     message_id text   PRIMARY KEY,
+     expires_at bigint NOT NULL
+   );
+   CREATE INDEX cloud_connect_event_messages_expiry ON cloud_connect_event_messages (expires_at);`,
 ];
 
 /** The schema version this code writes (the highest row of `cloud_connect_schema`). */

@@ -13,7 +13,7 @@ export interface SqliteStoreOptions {
 }
 
 /** The schema version this code writes; stored in SQLite's `user_version`. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 // Each version appends one migration to this list; none is ever edited.
 const MIGRATIONS: readonly string[] = [
@@ -45,6 +45,28 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX sessions_connections
      ON sessions (tenant_id, verified_at DESC, session_id DESC)
      WHERE status = 'connected';`,
+  // Version 3: stack events (createSqliteStackEventStore), kept beside the sessions so one file
+  // serves both. Times are epoch ms, as the StackEventStore interface has them.
+  `CREATE TABLE stack_event_sessions (
+     session_id TEXT PRIMARY KEY,
+     tenant_id  TEXT NOT NULL,
+     account_id TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE stack_event_states (
+     session_id       TEXT PRIMARY KEY,
+     stack_id         TEXT NOT NULL,
+     phase            TEXT NOT NULL CHECK (phase IN ('creating', 'role-created', 'deleted')),
+     at               INTEGER NOT NULL,
+     failure_reported INTEGER,
+     follow_until     INTEGER
+   ) WITHOUT ROWID;
+   CREATE INDEX stack_event_states_followed
+     ON stack_event_states (follow_until) WHERE follow_until IS NOT NULL;
+   CREATE TABLE stack_event_messages (
+     message_id TEXT PRIMARY KEY,
+     expires_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX stack_event_messages_expiry ON stack_event_messages (expires_at);`,
 ];
 
 interface Row {
@@ -100,15 +122,7 @@ interface PageParams {
  * const store = createSqliteStore('./cloud-connect.sqlite');
  */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): ConnectionStore {
-  const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    migrate(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const db = openSqliteDatabase(path, options);
 
   const selectByAccount = db.prepare<[string, string], Row>(
     'SELECT * FROM sessions WHERE tenant_id = ? AND account_id = ?',
@@ -221,6 +235,20 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       if (db.open) db.close();
     },
   };
+}
+
+/** Opens (creating or upgrading) a Cloud Connect SQLite file: WAL, busy timeout, schema. */
+export function openSqliteDatabase(path: string, options: SqliteStoreOptions): Database.Database {
+  const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
 }
 
 function migrate(db: Database.Database): void {
