@@ -1,13 +1,8 @@
 import type pg from 'pg';
 import { openPool, type PostgresConnectionOptions, translatePostgresError } from '../postgres-pool';
-import type {
-  CheckStatus,
-  ConnectionStore,
-  SessionRecord,
-  SessionStatus,
-  StatusUpdate,
-} from './connection-store';
+import type { ConnectionStore, SessionRecord, StatusUpdate } from './connection-store';
 import { type MigrationResult, migratePostgres } from './postgres-schema';
+import { fromRow, type SessionRow as Row } from './session-row';
 
 /** A {@link ConnectionStore} in PostgreSQL, plus its schema migration. */
 export interface PostgresStore extends ConnectionStore {
@@ -18,24 +13,6 @@ export interface PostgresStore extends ConnectionStore {
   migrate(): Promise<MigrationResult>;
   /** The pool the store queries (the host's, or the one made for `connectionString`). */
   readonly pool: pg.Pool;
-}
-
-interface Row {
-  tenant_id: string;
-  session_id: string;
-  account_id: string;
-  external_id: string;
-  region: string;
-  stack_name: string;
-  role_name: string;
-  created_at: string;
-  status: SessionStatus;
-  role_arn: string | null;
-  verified_at: string | null;
-  template_version: string | null;
-  last_checked_at: string | null;
-  last_check_status: CheckStatus | null;
-  updated_at: string;
 }
 
 // Every value is read as text (timestamps as ISO 8601, made in SQL), so a host pool's own type
@@ -208,25 +185,5 @@ export function createPostgresStore(options: PostgresConnectionOptions): Postgre
       closed = true;
       if (owned) await pool.end();
     },
-  };
-}
-
-function fromRow(row: Row): SessionRecord {
-  return {
-    tenantId: row.tenant_id,
-    sessionId: row.session_id,
-    accountId: row.account_id,
-    externalId: row.external_id,
-    region: row.region,
-    stackName: row.stack_name,
-    roleName: row.role_name,
-    createdAt: row.created_at,
-    status: row.status,
-    ...(row.role_arn === null ? {} : { roleArn: row.role_arn }),
-    ...(row.verified_at === null ? {} : { verifiedAt: row.verified_at }),
-    ...(row.template_version === null ? {} : { templateVersion: row.template_version }),
-    ...(row.last_checked_at === null ? {} : { lastCheckedAt: row.last_checked_at }),
-    ...(row.last_check_status === null ? {} : { lastCheckStatus: row.last_check_status }),
-    updatedAt: row.updated_at,
   };
 }
