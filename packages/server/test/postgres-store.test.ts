@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { SessionRecord } from '../src/stores/connection-store';
 import { POSTGRES_SCHEMA_VERSION } from '../src/stores/postgres-schema';
 import { createPostgresStore } from '../src/stores/postgres-store';
 import { createDatabase } from './support/postgres-server';
+import { record } from './support/session-record';
 
 const pools: pg.Pool[] = [];
 afterAll(async () => {
@@ -14,22 +14,6 @@ async function freshPool(): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString: await createDatabase(inject('postgresUrl')) });
   pools.push(pool);
   return pool;
-}
-
-function record(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    tenantId: 'tenant-a',
-    sessionId: '11111111-1111-4111-8111-111111111111',
-    accountId: '012345678901',
-    externalId: 'cc-first',
-    region: 'us-east-1',
-    stackName: 'PorterRole',
-    roleName: 'porter-manager',
-    createdAt: '2026-11-29T08:00:00.000Z',
-    status: 'pending',
-    updatedAt: '2026-11-29T08:00:00.000Z',
-    ...overrides,
-  };
 }
 
 describe('createPostgresStore migrate()', () => {

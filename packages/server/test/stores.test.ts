@@ -13,6 +13,7 @@ import { createPostgresStore } from '../src/stores/postgres-store';
 import { createSqliteStore, SQLITE_SCHEMA_VERSION } from '../src/stores/sqlite-store';
 import { harness } from './support/handler-harness';
 import { createDatabase } from './support/postgres-server';
+import { record } from './support/session-record';
 
 const directory = mkdtempSync(join(tmpdir(), 'cloud-connect-store-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -21,22 +22,6 @@ const newFile = () => {
   files += 1;
   return join(directory, `store-${files}.sqlite`);
 };
-
-function record(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    tenantId: 'tenant-a',
-    sessionId: '11111111-1111-4111-8111-111111111111',
-    accountId: '012345678901',
-    externalId: 'cc-first',
-    region: 'us-east-1',
-    stackName: 'PorterRole',
-    roleName: 'porter-manager',
-    createdAt: '2026-11-29T08:00:00.000Z',
-    status: 'pending',
-    updatedAt: '2026-11-29T08:00:00.000Z',
-    ...overrides,
-  };
-}
 
 // Each PostgreSQL store gets a database of its own, migrated as a host would before serving.
 async function openPostgresStore(): Promise<ConnectionStore> {
