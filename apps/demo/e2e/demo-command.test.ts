@@ -96,7 +96,8 @@ describe('the demo command', () => {
       CLOUD_CONNECT_TEMPLATE_URL:
         'https://northwind-templates.s3.us-east-1.amazonaws.com/porter-role-standard.json',
     });
-    await expect.poll(demo.output, { timeout: 30_000 }).toContain('real AWS mode');
+    await expect.poll(demo.output, { timeout: 30_000 }).toMatch(/Open http:\/\/127\.0\.0\.1:\d+\//);
+    expect(demo.output()).toContain('real AWS mode');
     const url = demo.output().match(/Open (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1] ?? '';
     const page = await fetch(url);
     const cookie = page.headers.get('set-cookie')?.split(';')[0] ?? '';
