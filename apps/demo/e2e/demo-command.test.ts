@@ -14,7 +14,12 @@ let child: ChildProcess | undefined;
 let blocker: Server | undefined;
 
 afterEach(async () => {
-  child?.kill('SIGKILL');
+  // tsx runs the server in a child process of its own: kill the whole group, not just tsx.
+  try {
+    if (child?.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
   await new Promise((resolve) => (blocker ? blocker.close(resolve) : resolve(undefined)));
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -24,7 +29,7 @@ function runDemo(args: string[], env: Record<string, string> = { CLOUD_CONNECT_M
   const process_ = spawn(
     join(APP_ROOT, 'node_modules/.bin/tsx'),
     ['--conditions=@porter/source', 'server/main.ts', '--data-dir', dataDir, ...args],
-    { cwd: APP_ROOT, env: { ...process.env, ...env } },
+    { cwd: APP_ROOT, env: { ...process.env, ...env }, detached: true },
   );
   child = process_;
   let output = '';
