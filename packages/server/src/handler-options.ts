@@ -133,6 +133,26 @@ export function validateHandlerOptions(options: CloudConnectHandlerOptions): voi
         `partition (e.g. https://porter-templates.s3.${config.region}.amazonaws.com/porter-role.json), ${allowed}.`,
     );
   }
+  // A template outside S3 loads only in a stand-in console (the sandbox's): AWS's console and
+  // CloudFormation take templates from S3 alone, so links to AWS with it could never work.
+  if (link.ok && !config.consoleBaseUrl && origins.length > 0) {
+    const onS3 = quickCreateUrl({
+      region: config.region,
+      templateUrl: config.templateUrl,
+      stackName,
+      parameters: { ExternalId: 'config-check', TrustedPrincipalArn: config.trustedPrincipalArn },
+    });
+    if (!onS3.ok && onS3.code === 'invalid-template-url') {
+      throw new CloudConnectConfigError(
+        'config.consoleBaseUrl',
+        `is missing, so links open AWS's console, which cannot load the template at ` +
+          `${describeValue(config.templateUrl)} (AWS takes templates from S3 only; ` +
+          `config.allowedTemplateOrigins is for a stand-in console such as the sandbox's). ` +
+          `Set config.consoleBaseUrl to that console's origin, or host the template on S3 and ` +
+          `drop config.allowedTemplateOrigins.`,
+      );
+    }
+  }
   if (!link.ok && link.code === 'invalid-stack-name') {
     throw new CloudConnectConfigError(
       'config.stackName',

@@ -121,6 +121,28 @@ describe('createCloudConnectHandler refuses at start-up', () => {
     expect(error.message).toContain('config.allowedTemplateOrigins');
   });
 
+  it('a template on an allowed origin outside S3 with no consoleBaseUrl: AWS could not load it', () => {
+    const error = thrown(() =>
+      harness({
+        config: {
+          templateUrl: 'http://127.0.0.1:4566/templates/porter-role.json',
+          allowedTemplateOrigins: ['http://127.0.0.1:4566'],
+        },
+      }),
+    );
+    expect(error.option).toBe('config.consoleBaseUrl');
+    expect(error.message).toContain('"http://127.0.0.1:4566/templates/porter-role.json"');
+    expect(error.message).toContain('host the template on S3');
+  });
+
+  it('accepts allowedTemplateOrigins left beside a template on S3, with or without a console', () => {
+    expect(() =>
+      harness({
+        config: { templateUrl: TEMPLATE_URL, allowedTemplateOrigins: ['http://127.0.0.1:4566'] },
+      }),
+    ).not.toThrow();
+  });
+
   it('a template URL that is no URL at all', () => {
     const error = thrown(() => harness({ config: { templateUrl: 'porter-role.json' } }));
     expect(error.option).toBe('config.templateUrl');
