@@ -308,7 +308,7 @@ interface Route<T> {
  * A `ConnectBackend` over the server package's wire protocol (JSON both ways). Every failure
  * is a `HttpBackendError` with a stable `code` and a developer `detail` (status, URL, cause):
  * a throwing `fetch`, HTML error pages, non-JSON, truncated JSON, unexpected shapes and bodies
- * over `maxResponseBytes` are `NETWORK` with a readable message; 404, 405 and 415 are
+ * over `maxResponseBytes` are `NETWORK` with a readable message; 403, 404, 405 and 415 are
  * `MISCONFIGURED` (the integration is wrong; `detail.hint` says what to check), except a 404
  * `NOT_FOUND` from a session's or connection's route, which is `SESSION_NOT_FOUND`.
  *
@@ -401,6 +401,10 @@ export function createHttpBackend(options: HttpBackendOptions): HttpBackend {
       else if (isErrorCode(error?.code)) code = error.code;
       else if (status === 404 && route.namesSession && error?.code === 'NOT_FOUND') {
         code = 'SESSION_NOT_FOUND';
+      } else if (status === 403) {
+        // Cloud Connect's own routes never answer 403: a layer in front of them refused.
+        code = 'MISCONFIGURED';
+        detail.hint = `${method} ${url} answered 403 before reaching Cloud Connect: something in front of its handler (CSRF protection, an auth or firewall layer) refused the request. Let Cloud Connect's routes through, or send what that layer needs with createHttpBackend's headers.`;
       } else if (MISCONFIGURED_STATUSES.includes(status)) {
         code = 'MISCONFIGURED';
         detail.hint = `${method} ${url} answered ${status}${error ? '' : ', not from Cloud Connect'}: check that baseUrl (${baseUrl}) matches the server's basePath, and that nothing in between changes the method or the JSON content type.`;

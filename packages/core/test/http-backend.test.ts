@@ -379,6 +379,18 @@ describe('createHttpBackend: a wrong integration', () => {
     expect(error.detail?.hint).toContain(`POST ${BASE}/revocation/check answered ${status}`);
   });
 
+  it('a 403 from a layer in front of the handler (CSRF, auth) is MISCONFIGURED, naming it, not NETWORK', async () => {
+    const { fetch } = fakeFetch(() => new Response('Forbidden: bad CSRF token', { status: 403 }));
+    const error = await failure(
+      createHttpBackend({ baseUrl: BASE, fetch }).createSession({ accountId: session.accountId }),
+    );
+    expect(error).toMatchObject({ code: 'MISCONFIGURED', retryable: false, status: 403 });
+    expect(error.detail?.hint).toContain(
+      `POST ${BASE}/sessions answered 403 before reaching Cloud Connect`,
+    );
+    expect(error.detail?.hint).toContain('CSRF');
+  });
+
   it('a 404 page that did not come from Cloud Connect is MISCONFIGURED too, and says so', async () => {
     const { fetch } = fakeFetch(() => new Response('<h1>Not found</h1>', { status: 404 }));
     const backend = createHttpBackend({ baseUrl: BASE, fetch });
