@@ -236,8 +236,9 @@ const isConnectionOrNull = (value: unknown): value is Connection | null =>
   value === null || isConnection(value);
 
 // Statuses that mean the request never reached a Cloud Connect route that takes it: the
-// integration is wrong (baseUrl vs basePath, or a proxy that changes method or content type).
-const MISCONFIGURED_STATUSES: readonly number[] = [404, 405, 415];
+// integration is wrong (baseUrl vs basePath, a proxy that changes method or content type, or
+// middleware in front of the handler that refuses it).
+const MISCONFIGURED_STATUSES: readonly number[] = [403, 404, 405, 415];
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
 
@@ -401,13 +402,14 @@ export function createHttpBackend(options: HttpBackendOptions): HttpBackend {
       else if (isErrorCode(error?.code)) code = error.code;
       else if (status === 404 && route.namesSession && error?.code === 'NOT_FOUND') {
         code = 'SESSION_NOT_FOUND';
-      } else if (status === 403) {
-        // Cloud Connect's own routes never answer 403: a layer in front of them refused.
-        code = 'MISCONFIGURED';
-        detail.hint = `${method} ${url} answered 403 before reaching Cloud Connect: something in front of its handler (CSRF protection, an auth or firewall layer) refused the request. Let Cloud Connect's routes through, or send what that layer needs with createHttpBackend's headers.`;
       } else if (MISCONFIGURED_STATUSES.includes(status)) {
         code = 'MISCONFIGURED';
-        detail.hint = `${method} ${url} answered ${status}${error ? '' : ', not from Cloud Connect'}: check that baseUrl (${baseUrl}) matches the server's basePath, and that nothing in between changes the method or the JSON content type.`;
+        // Cloud Connect's routes never answer 403: a layer in front of the handler refused.
+        detail.hint = `${method} ${url} answered ${status}${error ? '' : ', not from Cloud Connect'}: ${
+          status === 403
+            ? 'a layer in front of its handler (CSRF, auth) refused it: let the routes through, or send what it needs in headers.'
+            : `check that baseUrl (${baseUrl}) matches the server's basePath, and that nothing in between changes the method or the JSON content type.`
+        }`;
       }
       const retryAfterMs =
         code === 'RATE_LIMITED' ? parseRetryAfter(response.headers.get('retry-after')) : undefined;

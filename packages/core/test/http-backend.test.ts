@@ -386,7 +386,7 @@ describe('createHttpBackend: a wrong integration', () => {
     );
     expect(error).toMatchObject({ code: 'MISCONFIGURED', retryable: false, status: 403 });
     expect(error.detail?.hint).toContain(
-      `POST ${BASE}/sessions answered 403 before reaching Cloud Connect`,
+      `POST ${BASE}/sessions answered 403, not from Cloud Connect`,
     );
     expect(error.detail?.hint).toContain('CSRF');
   });
