@@ -36,10 +36,12 @@ const parts = [
     budget: 4608,
     stdin: DOMAIN_MODULES.map((m) => `export * from './${m}';`).join('\n'),
   },
-  { name: 'typical page', budget: 11776, target: 8192, stdin: TYPICAL_PAGE },
-  { name: 'core browser entry', budget: 14080, stdin: "export * from './index';" },
+  // The 8 KB target predates the hardening, stack events and connections behaviour the page
+  // now carries; docs/machine.md (Size) shows where the bytes go.
+  { name: 'typical page', budget: 12416, target: 8192, stdin: TYPICAL_PAGE },
+  { name: 'core browser entry', budget: 14848, stdin: "export * from './index';" },
   // What a partner ships: the same page with xstate bundled in.
-  { name: 'typical page + xstate', budget: 25600, stdin: TYPICAL_PAGE, xstate: true },
+  { name: 'typical page + xstate', budget: 26368, stdin: TYPICAL_PAGE, xstate: true },
   // For information: the whole catalog, which only messageFor/defaultMessages pull in.
   { name: 'whole message catalog', stdin: "export { defaultMessages } from './messages';" },
 ];
