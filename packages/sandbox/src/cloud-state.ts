@@ -177,6 +177,8 @@ export interface Stack {
   customCalls: CustomResourceCall[];
   /** When the stack's other resources were created (a stack with delivered custom resources). */
   resourcesDoneAt?: number;
+  /** When the stack's other resources started, once the delivered ones they wait for exist. */
+  resourcesStartedAt?: number;
 }
 
 /** An IAM role that exists in an account. */
@@ -573,16 +575,22 @@ export class CloudState {
     if (definition.template.Description !== undefined)
       stack.description = definition.template.Description;
     this.#setStatus(stack, now, 'CREATE_IN_PROGRESS', 'User Initiated');
-    for (const resource of stack.resources) {
-      this.#resourceEvent(stack, resource, now, 'CREATE_IN_PROGRESS', undefined, '');
-      this.#resourceEvent(
-        stack,
-        resource,
-        now,
-        'CREATE_IN_PROGRESS',
-        'Resource creation Initiated',
+    // A resource that waits for a delivered custom resource (or one that needs the others)
+    // starts, and says so, only once what it depends on exists.
+    const delivered = this.#delivered(stack);
+    const isDelivered = (id: string) => delivered.some((d) => d.logicalId === id);
+    const waits = (resource: PlannedResource) =>
+      resourceDependencies(stack.template, resource.logicalId).some(
+        (id) => isDelivered(id) !== delivered.includes(resource),
       );
+    for (const resource of stack.resources) {
+      if (!waits(resource)) this.#startResource(stack, resource, now);
     }
+  }
+
+  #startResource(stack: Stack, resource: PlannedResource, at: number): void {
+    this.#resourceEvent(stack, resource, at, 'CREATE_IN_PROGRESS', undefined, '');
+    this.#resourceEvent(stack, resource, at, 'CREATE_IN_PROGRESS', 'Resource creation Initiated');
   }
 
   #updatableStack(accountId: string, region: string, nameOrId: string, now: number): Stack {
@@ -634,12 +642,14 @@ export class CloudState {
         : Math.max(stack.deleteRequestedAt, stack.changedAt);
     switch (stack.status) {
       case 'CREATE_IN_PROGRESS': {
-        const doneAt = stack.changedAt + timing.stackCreateMs;
         const delivered = this.#delivered(stack);
         const next =
           delivered.length === 0
-            ? { at: doneAt, run: (at: number) => this.#finishCreate(stack, at) }
-            : this.#nextCreateStep(stack, delivered, doneAt);
+            ? {
+                at: stack.changedAt + timing.stackCreateMs,
+                run: (at: number) => this.#finishCreate(stack, at),
+              }
+            : this.#nextCreateStep(stack, delivered);
         if (deleteAt !== undefined && (next === undefined || deleteAt < next.at))
           return { at: deleteAt, run: (at) => this.#beginDelete(stack, at) };
         return next;
@@ -720,10 +730,12 @@ export class CloudState {
 
   /**
    * Creation with delivered custom resources, in dependency order: a custom resource that needs
-   * none of the other resources is requested at once, one that needs them once they exist
-   * (after `stackCreateMs`); the stack is complete when every request was answered SUCCESS.
+   * none of the other resources is requested at once, one that needs them once they exist; the
+   * other resources start once every delivered one they depend on was created (the role's
+   * DependsOn on the stack-started resource: unanswered, the role is never made) and take
+   * `stackCreateMs`. The stack is complete when every request was answered SUCCESS.
    */
-  #nextCreateStep(stack: Stack, delivered: PlannedResource[], doneAt: number): Step | undefined {
+  #nextCreateStep(stack: Stack, delivered: PlannedResource[]): Step | undefined {
     const steps: Step[] = [];
     const plainDone = stack.resourcesDoneAt;
     let created = plainDone !== undefined;
@@ -741,8 +753,11 @@ export class CloudState {
           (id) => !isDelivered(id),
         );
         const sendAt = needsOthers ? plainDone : stack.changedAt;
-        if (sendAt !== undefined)
-          steps.push({ at: sendAt, run: (at) => this.#sendCall(stack, resource, 'Create', at) });
+        const send = (at: number) => {
+          if (needsOthers) this.#startResource(stack, resource, at);
+          this.#sendCall(stack, resource, 'Create', at);
+        };
+        if (sendAt !== undefined) steps.push({ at: sendAt, run: send });
         continue;
       }
       steps.push({
@@ -751,10 +766,51 @@ export class CloudState {
       });
     }
     // After the requests: at the same moment, a request goes out before the others fail.
-    if (plainDone === undefined)
-      steps.push({ at: doneAt, run: (at) => this.#finishOtherResources(stack, delivered, at) });
+    const othersStartAt =
+      plainDone === undefined ? this.#othersStartAt(stack, delivered) : undefined;
+    if (othersStartAt !== undefined && stack.resourcesStartedAt === undefined) {
+      steps.push({
+        at: othersStartAt,
+        run: (at) => this.#startOtherResources(stack, delivered, at),
+      });
+    } else if (othersStartAt !== undefined) {
+      steps.push({
+        at: othersStartAt + stack.timing.stackCreateMs,
+        run: (at) => this.#finishOtherResources(stack, delivered, at),
+      });
+    }
     if (created) steps.push({ at: lastAt, run: (at) => this.#finishDeliveredCreate(stack, at) });
     return earliest(steps);
+  }
+
+  /**
+   * When the resources other than delivered custom ones start: once the delivered ones they
+   * depend on were created, or at the stack's start; undefined while one is still open.
+   */
+  #othersStartAt(stack: Stack, delivered: PlannedResource[]): number | undefined {
+    let startAt = stack.changedAt;
+    for (const resource of stack.resources) {
+      if (delivered.includes(resource)) continue;
+      for (const id of resourceDependencies(stack.template, resource.logicalId)) {
+        if (!delivered.some((candidate) => candidate.logicalId === id)) continue;
+        const settledAt = this.#callOf(stack, id, 'Create')?.settledAt;
+        if (settledAt === undefined) return undefined;
+        startAt = Math.max(startAt, settledAt);
+      }
+    }
+    return startAt;
+  }
+
+  /** The resources other than delivered custom ones that waited for one start now. */
+  #startOtherResources(stack: Stack, delivered: PlannedResource[], at: number): void {
+    stack.resourcesStartedAt = at;
+    for (const resource of stack.resources) {
+      if (delivered.includes(resource)) continue;
+      const waited = resourceDependencies(stack.template, resource.logicalId).some((id) =>
+        delivered.some((candidate) => candidate.logicalId === id),
+      );
+      if (waited) this.#startResource(stack, resource, at);
+    }
   }
 
   /** The resources other than delivered custom ones exist (or fail) together. */

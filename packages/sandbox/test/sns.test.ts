@@ -21,8 +21,11 @@ interface Received {
   request?: Record<string, unknown>;
 }
 
-/** A vendor endpoint: confirms subscriptions and answers custom resource requests. */
-async function startSubscriber(answer: () => Answer = () => 'SUCCESS') {
+/**
+ * A vendor endpoint: confirms subscriptions and answers custom resource requests, each once
+ * `hold` has settled (at once by default).
+ */
+async function startSubscriber(answer: () => Answer = () => 'SUCCESS', hold?: Promise<void>) {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -37,6 +40,7 @@ async function startSubscriber(answer: () => Answer = () => 'SUCCESS') {
         const request = JSON.parse(body.Message ?? '{}') as Record<string, unknown>;
         entry.request = request;
         const mode = answer();
+        await hold;
         if (mode !== 'silent') {
           await fetch(request.ResponseURL as string, {
             method: 'PUT',
@@ -77,13 +81,17 @@ afterEach(async () => {
   subscriber = undefined;
 });
 
-async function setUp(options: Parameters<typeof startSandbox>[0], answer?: () => Answer) {
+async function setUp(
+  options: Parameters<typeof startSandbox>[0],
+  answer?: () => Answer,
+  hold?: Promise<void>,
+) {
   sandbox = await startSandbox({
     template: buildRoleTemplate({ preset: 'standard', events: true }),
     timing: { stackCreateMs: 50, stackDeleteMs: 50, propagationMs: 0 },
     ...options,
   });
-  subscriber = await startSubscriber(answer);
+  subscriber = await startSubscriber(answer, hold);
   const topicArn = sandbox.sns.createTopic('cloud-connect-events');
   const subscription = await sandbox.sns.subscribe(topicArn, subscriber.url);
   return { sandbox, subscriber, topicArn, subscription };
@@ -216,21 +224,61 @@ describe('sandbox SNS', () => {
     expect(events).toContain('CloudConnectRoleCreated CREATE_FAILED');
   });
 
-  it('times out an unanswered request after ServiceTimeout on the sandbox clock and rolls back', async () => {
+  it('times out an unanswered request after ServiceTimeout on the sandbox clock and rolls back; the role that depends on it is never made', async () => {
     const clock = createManualClock();
     const { sandbox, subscriber, topicArn } = await setUp(
       { clock, timing: { stackCreateMs: 0, stackDeleteMs: 0, propagationMs: 0 } },
       () => 'silent',
     );
     await createEventStack(sandbox, topicArn);
-    await expect.poll(() => subscriber.requests().length).toBe(2);
+    await expect.poll(() => subscriber.requests().length).toBe(1);
     clock.advance(59_000);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(await eventsOf(sandbox)).not.toContain('CloudConnectStackStarted CREATE_FAILED');
+    const waiting = await eventsOf(sandbox);
+    expect(waiting).not.toContain('CloudConnectStackStarted CREATE_FAILED');
+    // The role's DependsOn holds it back until the stack-started request is answered.
+    expect(waiting.filter((event) => event.startsWith('PorterManagerRole '))).toEqual([]);
     clock.advance(1_000);
     // Rollback: no Delete is sent for a resource never created; the stack still ends.
     await sandbox.customer.waitForStack('PorterRole', 'ROLLBACK_COMPLETE');
-    expect(await eventsOf(sandbox)).toContain('CloudConnectStackStarted CREATE_FAILED');
+    const events = await eventsOf(sandbox);
+    expect(events).toContain('CloudConnectStackStarted CREATE_FAILED');
+    expect(events).not.toContain('PorterManagerRole CREATE_COMPLETE');
+    expect(subscriber.requests().map((r) => `${r.RequestType} ${r.LogicalResourceId}`)).toEqual([
+      'Create CloudConnectStackStarted',
+    ]);
+  });
+
+  it('starts the role once the stack-started request is answered, and takes stackCreateMs from there', async () => {
+    const clock = createManualClock();
+    let answerStarted: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answerStarted = resolve;
+    });
+    const { sandbox, subscriber, topicArn } = await setUp(
+      { clock, timing: { stackCreateMs: 10_000, stackDeleteMs: 0, propagationMs: 0 } },
+      () => 'SUCCESS',
+      answered,
+    );
+    await createEventStack(sandbox, topicArn);
+    await expect.poll(() => subscriber.requests().length).toBe(1);
+    // Past stackCreateMs with the request still open: nothing of the role yet.
+    clock.advance(20_000);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect((await eventsOf(sandbox)).some((e) => e.startsWith('PorterManagerRole '))).toBe(false);
+    answerStarted();
+    await expect
+      .poll(async () => await eventsOf(sandbox))
+      .toContain('CloudConnectStackStarted CREATE_COMPLETE');
+    clock.advance(9_999);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await eventsOf(sandbox)).not.toContain('PorterManagerRole CREATE_COMPLETE');
+    clock.advance(1);
+    await expect
+      .poll(async () => await eventsOf(sandbox))
+      .toContain('PorterManagerRole CREATE_COMPLETE');
+    // Then the role-created request, answered at once, completes the stack.
+    await sandbox.customer.waitForStack('PorterRole', 'CREATE_COMPLETE');
   });
 
   it('refuses an answer whose ResponseURL signature was altered', async () => {
