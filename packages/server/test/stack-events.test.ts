@@ -273,6 +273,32 @@ describe('a signed stack event', () => {
   });
 });
 
+describe('stack events delivered out of order (SNS promises no order)', () => {
+  it('keep a rolled-back stack failed when its start arrives after its Delete', async () => {
+    const { sessionId } = await session();
+    await stackEvent(sessionId, { RequestType: 'Delete', PhysicalResourceId: 'p-1' });
+    expect((await stackEvent(sessionId)).body).toMatchObject({ reason: 'unchanged' });
+    expect(await check(sessionId)).toMatchObject({ status: 'failed', code: 'STACK_FAILED' });
+  });
+
+  it('keep verifying a created role when the stack start arrives after it', async () => {
+    const { sessionId } = await session();
+    await stackEvent(
+      sessionId,
+      { LogicalResourceId: 'CloudConnectRoleCreated' },
+      { Event: 'role-created' },
+    );
+    expect((await stackEvent(sessionId)).body).toMatchObject({ reason: 'unchanged' });
+    await h.handler.close();
+    // IAM has not propagated yet: the background checks go on for this session.
+    expect(await h.handler.runPendingVerifications()).toEqual({
+      checked: 1,
+      connected: 0,
+      revoked: 0,
+    });
+  });
+});
+
 describe('notifications that are refused, and still answered', () => {
   it('a forged signature', async () => {
     const { sessionId } = await session();
