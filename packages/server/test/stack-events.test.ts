@@ -3,7 +3,9 @@
 import { createSnsSigner, type SnsSigner } from '@porter/cloud-connect-sandbox';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloudConnectConfigError } from '../src/config-validation';
 import { eventTokenFor } from '../src/stack-events/event-token';
+import { createMemoryStackEventStore } from '../src/stack-events/stack-event-store';
 import { type Harness, harness } from './support/handler-harness';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:cloud-connect-events';
@@ -449,6 +451,19 @@ describe('subscription confirmation', () => {
     const bad = 'https://evil.example/?Action=ConfirmSubscription';
     expect(await deliver(confirmation(bad))).toMatchObject({ status: 403 });
     expect(fetched).not.toContain(bad);
+  });
+});
+
+describe('a custom event store', () => {
+  it('written for putState, before updateState replaced it, is refused at start-up', () => {
+    const { updateState: _, ...withoutUpdate } = createMemoryStackEventStore();
+    const store = { ...withoutUpdate, putState: async () => {} };
+    const start = () =>
+      harness({
+        config: { events: { topics: { 'us-east-1': TOPIC }, tokenSecret: SECRET, store } },
+      });
+    expect(start).toThrow(CloudConnectConfigError);
+    expect(start).toThrow(/config\.events\.store.*updateState\(\)/);
   });
 });
 
