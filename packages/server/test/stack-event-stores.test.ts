@@ -18,6 +18,7 @@ import {
   type StackEventState,
   type StackEventStore,
 } from '../src/stack-events/stack-event-store';
+import { StoreUnavailableError } from '../src/store-unavailable-error';
 import { createSqliteStore } from '../src/stores/sqlite-store';
 import { createDatabase } from './support/postgres-server';
 import { countUp } from './support/state-counter';
@@ -382,6 +383,39 @@ describe('seen message ids in a database', () => {
     const { rows } = await client.query('SELECT message_id FROM cloud_connect_event_messages');
     await client.end();
     expect(rows).toEqual([{ message_id: 'new' }]);
+    await close();
+  });
+});
+
+describe('createPostgresStackEventStore updateState when the connection is lost', () => {
+  it('rejects as unavailable, leaves the state as it was, and works again after', async () => {
+    const { store, close, url } = await openPostgres();
+    await put(store, SESSION, { stackId: STACK, phase: 'creating', at: T0 });
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query(
+      'SELECT 1 FROM cloud_connect_event_states WHERE session_id = $1 FOR UPDATE',
+      [SESSION],
+    );
+    const blocked = store.updateState(SESSION, countUp);
+    // The update now waits for the holder's row lock, inside its transaction: end its connection.
+    let pid: number | undefined;
+    for (let attempt = 0; attempt < 400 && pid === undefined; attempt += 1) {
+      const { rows } = await holder.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      pid = rows[0]?.pid;
+      if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(pid).toBeDefined();
+    await holder.query('SELECT pg_terminate_backend($1)', [pid]);
+    await expect(blocked).rejects.toBeInstanceOf(StoreUnavailableError);
+    await holder.query('ROLLBACK');
+    await holder.end();
+    expect(await store.stateOf(SESSION)).toMatchObject({ at: T0 });
+    expect(await store.updateState(SESSION, countUp)).toMatchObject({ at: T0 + 1 });
     await close();
   });
 });

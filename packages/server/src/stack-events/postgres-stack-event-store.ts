@@ -135,6 +135,12 @@ export function createPostgresStackEventStore(
         throw translatePostgresError(error);
       });
       let broken = false;
+      // A checked-out connection that drops emits 'error', which would end the process when
+      // nobody listens; the query under way rejects with the reason.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         for (;;) {
           await client.query('BEGIN');
@@ -187,6 +193,7 @@ export function createPostgresStackEventStore(
         });
         throw translatePostgresError(error);
       } finally {
+        client.removeListener('error', onError);
         client.release(broken);
       }
     },
