@@ -5,7 +5,10 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudConnectConfigError } from '../src/config-validation';
 import { eventTokenFor } from '../src/stack-events/event-token';
-import { createMemoryStackEventStore } from '../src/stack-events/stack-event-store';
+import {
+  createMemoryStackEventStore,
+  type StackEventStore,
+} from '../src/stack-events/stack-event-store';
 import { type Harness, harness } from './support/handler-harness';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:cloud-connect-events';
@@ -457,7 +460,8 @@ describe('subscription confirmation', () => {
 describe('a custom event store', () => {
   it('written for putState, before updateState replaced it, is refused at start-up', () => {
     const { updateState: _, ...withoutUpdate } = createMemoryStackEventStore();
-    const store = { ...withoutUpdate, putState: async () => {} };
+    // As a JavaScript host, or one that casts, would pass it.
+    const store = { ...withoutUpdate, putState: async () => {} } as unknown as StackEventStore;
     const start = () =>
       harness({
         config: { events: { topics: { 'us-east-1': TOPIC }, tokenSecret: SECRET, store } },
