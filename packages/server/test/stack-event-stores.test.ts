@@ -1,9 +1,12 @@
 // The StackEventStore contract, run alike on the memory, SQLite and PostgreSQL stores, and what
-// the database ones add: state shared between instances (a second store on the same database),
-// and seen message ids that stay bounded.
+// the database ones add: state shared between instances (a second store on the same database,
+// or a second process on the same SQLite file), and seen message ids that stay bounded.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import pg from 'pg';
@@ -15,8 +18,10 @@ import {
   type StackEventState,
   type StackEventStore,
 } from '../src/stack-events/stack-event-store';
+import { StoreUnavailableError } from '../src/store-unavailable-error';
 import { createSqliteStore } from '../src/stores/sqlite-store';
 import { createDatabase } from './support/postgres-server';
+import { countUp } from './support/state-counter';
 
 const directory = mkdtempSync(join(tmpdir(), 'cloud-connect-events-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -30,6 +35,11 @@ const SESSION = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
 const STACK = 'arn:aws:cloudformation:us-east-1:012345678901:stack/PorterRole/7d3c0b70';
 const T0 = Date.parse('2026-11-29T08:00:00Z');
+
+/** Stores `state` as the session's state, whatever was there. */
+function put(store: StackEventStore, sessionId: string, state: StackEventState) {
+  return store.updateState(sessionId, () => state);
+}
 
 /** An opened store and a way to close it (the memory store has nothing to close). */
 interface Opened {
@@ -92,24 +102,79 @@ describe.each([
       failureReported: false,
       followUntil: T0 + 600_000,
     };
-    await store.putState(SESSION, full);
+    expect(await put(store, SESSION, full)).toStrictEqual(full);
     expect(await store.stateOf(SESSION)).toStrictEqual(full);
     const bare: StackEventState = { stackId: STACK, phase: 'creating', at: T0 + 1 };
-    await store.putState(SESSION, bare);
+    expect(await put(store, SESSION, bare)).toStrictEqual(bare);
     expect(await store.stateOf(SESSION)).toStrictEqual(bare);
     expect(await store.stateOf(OTHER)).toBeNull();
     await close();
   });
 
+  it('updates a state from the current one, and leaves it as it is when the update says null', async () => {
+    const { store, close } = await open();
+    const seen: (StackEventState | null)[] = [];
+    const first = await store.updateState(SESSION, (current) => {
+      seen.push(current);
+      return { stackId: STACK, phase: 'deleted', at: T0 };
+    });
+    expect(first).toStrictEqual({ stackId: STACK, phase: 'deleted', at: T0 });
+    const marked = await store.updateState(SESSION, (current) => {
+      seen.push(current);
+      return current && { ...current, failureReported: true };
+    });
+    expect(marked).toStrictEqual({
+      stackId: STACK,
+      phase: 'deleted',
+      at: T0,
+      failureReported: true,
+    });
+    const kept = await store.updateState(SESSION, (current) => {
+      seen.push(current);
+      return null;
+    });
+    expect(kept).toBeNull();
+    expect(seen).toStrictEqual([null, first, marked]);
+    expect(await store.stateOf(SESSION)).toStrictEqual(marked);
+    expect(await store.updateState(OTHER, () => null)).toBeNull();
+    expect(await store.stateOf(OTHER)).toBeNull();
+    await close();
+  });
+
+  it('loses none of many concurrent updates of one session', async () => {
+    const { store, close } = await open();
+    await Promise.all(Array.from({ length: 20 }, () => store.updateState(SESSION, countUp)));
+    expect(await store.stateOf(SESSION)).toMatchObject({ at: 20 });
+    await close();
+  });
+
+  it('keeps the state as it was when an update throws', async () => {
+    const { store, close } = await open();
+    await put(store, SESSION, { stackId: STACK, phase: 'creating', at: T0 });
+    await expect(
+      store.updateState(SESSION, () => {
+        throw new Error('update failed');
+      }),
+    ).rejects.toThrow('update failed');
+    expect(await store.stateOf(SESSION)).toStrictEqual({
+      stackId: STACK,
+      phase: 'creating',
+      at: T0,
+    });
+    // The store still works (a database connection was not left inside a transaction).
+    expect(await store.updateState(SESSION, countUp)).toMatchObject({ at: T0 + 1 });
+    await close();
+  });
+
   it('lists the sessions followed after a given time only', async () => {
     const { store, close } = await open();
-    await store.putState(SESSION, {
+    await put(store, SESSION, {
       stackId: STACK,
       phase: 'role-created',
       at: T0,
       followUntil: T0 + 10,
     });
-    await store.putState(OTHER, { stackId: STACK, phase: 'creating', at: T0 });
+    await put(store, OTHER, { stackId: STACK, phase: 'creating', at: T0 });
     expect(await store.followed(T0)).toEqual([SESSION]);
     expect(await store.followed(T0 + 10)).toEqual([]);
     await close();
@@ -149,6 +214,7 @@ describe.each([
     ) as fc.Arbitrary<StackEventState>;
     const operation = fc.oneof(
       fc.tuple(fc.constant('put' as const), sessions, state),
+      fc.tuple(fc.constant('keep' as const), sessions),
       fc.tuple(fc.constant('deliver' as const), fc.constantFrom('a', 'b', 'c'), fc.nat(1000)),
     );
     let run = 0;
@@ -162,8 +228,20 @@ describe.each([
         let now = T0;
         for (const op of operations) {
           if (op[0] === 'put') {
+            const before = model.get(op[1]) ?? null;
             model.set(op[1], op[2]);
-            await store.putState(id(op[1]), op[2]);
+            const written = await store.updateState(id(op[1]), (current) => {
+              expect(current).toStrictEqual(before);
+              return op[2];
+            });
+            expect(written).toStrictEqual(op[2]);
+          } else if (op[0] === 'keep') {
+            const before = model.get(op[1]) ?? null;
+            const written = await store.updateState(id(op[1]), (current) => {
+              expect(current).toStrictEqual(before);
+              return null;
+            });
+            expect(written).toBeNull();
           } else {
             now += op[2];
             const messageId = `${run}-${op[1]}`;
@@ -212,7 +290,7 @@ describe.each([
       tenantId: 'acme',
       accountId: '012345678901',
     });
-    await a.store.putState(SESSION, {
+    await put(a.store, SESSION, {
       stackId: STACK,
       phase: 'deleted',
       at: T0,
@@ -226,6 +304,61 @@ describe.each([
     await a.close();
     await b.close();
   });
+
+  it('loses none of many updates of one session made through both at once', async () => {
+    const [a, b] = await openTwo();
+    // The first updates race to store the session's first state, the others to change it.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? a : b).store.updateState(SESSION, countUp),
+      ),
+    );
+    expect(await a.store.stateOf(SESSION)).toMatchObject({ at: 20 });
+    await a.close();
+    await b.close();
+  });
+});
+
+describe('createSqliteStackEventStore in two processes on one file', () => {
+  it('loses none of the updates both processes make to one session at the same time', async () => {
+    const { path, close } = openSqlite();
+    await close();
+    const script = fileURLToPath(new URL('./support/count-in-state.ts', import.meta.url));
+    const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+    const count = 500;
+    const children = ['a', 'b'].map(() =>
+      spawn(tsx, ['--conditions=@porter/source', script, path, SESSION, String(count)], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        stdio: ['pipe', 'pipe', 'inherit'],
+      }),
+    );
+    const outputs = children.map((child) => {
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      return () => text;
+    });
+    const exits = children.map((child) => once(child, 'exit'));
+    // Both start counting only once both are ready, so their updates interleave.
+    await Promise.all(
+      children.map(
+        (child, i) =>
+          new Promise<void>((resolve, reject) => {
+            child.once('exit', () => reject(new Error(`counter ${i} exited before it was ready`)));
+            child.stdout.on('data', () => {
+              if (outputs[i]?.().includes('ready')) resolve();
+            });
+          }),
+      ),
+    );
+    for (const child of children) child.stdin.end('go\n');
+    expect((await Promise.all(exits)).map(([code]) => code)).toEqual([0, 0]);
+    expect(outputs.map((text) => text())).toEqual(['ready\ndone\n', 'ready\ndone\n']);
+    const reopened = openSqlite(path);
+    expect(await reopened.store.stateOf(SESSION)).toMatchObject({ at: 2 * count });
+    await reopened.close();
+  }, 60_000);
 });
 
 describe('seen message ids in a database', () => {
@@ -254,12 +387,45 @@ describe('seen message ids in a database', () => {
   });
 });
 
+describe('createPostgresStackEventStore updateState when the connection is lost', () => {
+  it('rejects as unavailable, leaves the state as it was, and works again after', async () => {
+    const { store, close, url } = await openPostgres();
+    await put(store, SESSION, { stackId: STACK, phase: 'creating', at: T0 });
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query(
+      'SELECT 1 FROM cloud_connect_event_states WHERE session_id = $1 FOR UPDATE',
+      [SESSION],
+    );
+    const blocked = store.updateState(SESSION, countUp);
+    // The update now waits for the holder's row lock, inside its transaction: end its connection.
+    let pid: number | undefined;
+    for (let attempt = 0; attempt < 400 && pid === undefined; attempt += 1) {
+      const { rows } = await holder.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      pid = rows[0]?.pid;
+      if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(pid).toBeDefined();
+    await holder.query('SELECT pg_terminate_backend($1)', [pid]);
+    await expect(blocked).rejects.toBeInstanceOf(StoreUnavailableError);
+    await holder.query('ROLLBACK');
+    await holder.end();
+    expect(await store.stateOf(SESSION)).toMatchObject({ at: T0 });
+    expect(await store.updateState(SESSION, countUp)).toMatchObject({ at: T0 + 1 });
+    await close();
+  });
+});
+
 describe('createSqliteStackEventStore on the sessions file', () => {
   it('shares the file with createSqliteStore, whichever opens it first', async () => {
     const path = newFile();
     const sessions = createSqliteStore(path);
     const events = createSqliteStackEventStore(path);
-    await events.putState(SESSION, { stackId: STACK, phase: 'creating', at: T0 });
+    await put(events, SESSION, { stackId: STACK, phase: 'creating', at: T0 });
     expect(await sessions.findBySession('acme', SESSION)).toBeNull();
     await sessions.close();
     await events.close();

@@ -126,3 +126,31 @@ it("makes instance B's check see what SNS told instance A, and refuses A's messa
   // Reported once, whichever instance the next check reaches.
   expect(await check(a, sessionId)).toMatchObject({ status: 'pending', reason: 'not-assumable' });
 });
+
+it('reports a rolled-back stack once when checks reach both instances at the same time', async () => {
+  const [a, b] = await twoInstances();
+  const { body } = await a.json('POST', '/sessions', {
+    tenant: 'acme',
+    body: { accountId: ACCOUNT },
+  });
+  const { sessionId } = body.session as { sessionId: string };
+  await deliver(a, await stackEvent(sessionId, 'Create'));
+  await deliver(b, await stackEvent(sessionId, 'Delete'));
+
+  // Both checks leave AWS at the same moment, so both find the failure not yet reported.
+  let arrived = 0;
+  let release = () => {};
+  const together = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  for (const instance of [a, b]) {
+    instance.verifier.nextConnection = async () => {
+      arrived += 1;
+      if (arrived === 2) release();
+      await together;
+      return { status: 'pending', reason: 'not-assumable' };
+    };
+  }
+  const checks = await Promise.all([a, b].map((instance) => check(instance, sessionId)));
+  expect(checks.filter((c) => c.code === 'STACK_FAILED')).toHaveLength(1);
+});

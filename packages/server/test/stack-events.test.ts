@@ -3,7 +3,12 @@
 import { createSnsSigner, type SnsSigner } from '@porter/cloud-connect-sandbox';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloudConnectConfigError } from '../src/config-validation';
 import { eventTokenFor } from '../src/stack-events/event-token';
+import {
+  createMemoryStackEventStore,
+  type StackEventStore,
+} from '../src/stack-events/stack-event-store';
 import { type Harness, harness } from './support/handler-harness';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:cloud-connect-events';
@@ -273,6 +278,32 @@ describe('a signed stack event', () => {
   });
 });
 
+describe('stack events delivered out of order (SNS promises no order)', () => {
+  it('keep a rolled-back stack failed when its start arrives after its Delete', async () => {
+    const { sessionId } = await session();
+    await stackEvent(sessionId, { RequestType: 'Delete', PhysicalResourceId: 'p-1' });
+    expect((await stackEvent(sessionId)).body).toMatchObject({ reason: 'unchanged' });
+    expect(await check(sessionId)).toMatchObject({ status: 'failed', code: 'STACK_FAILED' });
+  });
+
+  it('keep verifying a created role when the stack start arrives after it', async () => {
+    const { sessionId } = await session();
+    await stackEvent(
+      sessionId,
+      { LogicalResourceId: 'CloudConnectRoleCreated' },
+      { Event: 'role-created' },
+    );
+    expect((await stackEvent(sessionId)).body).toMatchObject({ reason: 'unchanged' });
+    await h.handler.close();
+    // IAM has not propagated yet: the background checks go on for this session.
+    expect(await h.handler.runPendingVerifications()).toEqual({
+      checked: 1,
+      connected: 0,
+      revoked: 0,
+    });
+  });
+});
+
 describe('notifications that are refused, and still answered', () => {
   it('a forged signature', async () => {
     const { sessionId } = await session();
@@ -423,6 +454,20 @@ describe('subscription confirmation', () => {
     const bad = 'https://evil.example/?Action=ConfirmSubscription';
     expect(await deliver(confirmation(bad))).toMatchObject({ status: 403 });
     expect(fetched).not.toContain(bad);
+  });
+});
+
+describe('a custom event store', () => {
+  it('written for putState, before updateState replaced it, is refused at start-up', () => {
+    const { updateState: _, ...withoutUpdate } = createMemoryStackEventStore();
+    // As a JavaScript host, or one that casts, would pass it.
+    const store = { ...withoutUpdate, putState: async () => {} } as unknown as StackEventStore;
+    const start = () =>
+      harness({
+        config: { events: { topics: { 'us-east-1': TOPIC }, tokenSecret: SECRET, store } },
+      });
+    expect(start).toThrow(CloudConnectConfigError);
+    expect(start).toThrow(/config\.events\.store.*updateState\(\)/);
   });
 });
 

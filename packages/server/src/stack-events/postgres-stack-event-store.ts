@@ -40,12 +40,17 @@ const CLAIM_MESSAGE = `INSERT INTO cloud_connect_event_messages (message_id, exp
 const SELECT_STATE = `SELECT stack_id, phase, at::text AS at, failure_reported,
     follow_until::text AS follow_until
   FROM cloud_connect_event_states WHERE session_id = $1`;
-const UPSERT_STATE = `INSERT INTO cloud_connect_event_states
+// updateState's transaction: the row lock of FOR UPDATE holds off any other instance's update
+// of the session until COMMIT. A session without a state has no row to lock, so its first state
+// is inserted with DO NOTHING: losing that race means another instance's row now exists.
+const LOCK_STATE = `${SELECT_STATE} FOR UPDATE`;
+const INSERT_STATE = `INSERT INTO cloud_connect_event_states
     (session_id, stack_id, phase, at, failure_reported, follow_until)
   VALUES ($1, $2, $3, $4, $5, $6)
-  ON CONFLICT (session_id) DO UPDATE SET stack_id = EXCLUDED.stack_id, phase = EXCLUDED.phase,
-    at = EXCLUDED.at, failure_reported = EXCLUDED.failure_reported,
-    follow_until = EXCLUDED.follow_until`;
+  ON CONFLICT (session_id) DO NOTHING`;
+const UPDATE_STATE = `UPDATE cloud_connect_event_states SET stack_id = $2, phase = $3, at = $4,
+    failure_reported = $5, follow_until = $6
+  WHERE session_id = $1`;
 const SELECT_FOLLOWED = `SELECT session_id FROM cloud_connect_event_states
   WHERE follow_until > $1`;
 
@@ -124,15 +129,73 @@ export function createPostgresStackEventStore(
       const row = rows[0];
       return row ? stateFromRow(row) : null;
     },
-    async putState(sessionId, state) {
-      await query('cloud_connect_event_state_put', UPSERT_STATE, [
-        sessionId,
-        state.stackId,
-        state.phase,
-        state.at,
-        state.failureReported ?? null,
-        state.followUntil ?? null,
-      ]);
+    async updateState(sessionId, update) {
+      if (closed) throw new Error('The PostgreSQL stack event store is closed.');
+      const client = await pool.connect().catch((error: unknown) => {
+        throw translatePostgresError(error);
+      });
+      let broken = false;
+      // A checked-out connection that drops emits 'error', which would end the process when
+      // nobody listens; the query under way rejects with the reason.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
+      try {
+        for (;;) {
+          await client.query('BEGIN');
+          const { rows } = await client.query<StateRow>({
+            name: 'cloud_connect_event_state_lock',
+            text: LOCK_STATE,
+            values: [sessionId],
+          });
+          const row = rows[0];
+          const current = row ? stateFromRow(row) : null;
+          const next = update(current);
+          if (next === null) {
+            await client.query('COMMIT');
+            return null;
+          }
+          const values = [
+            sessionId,
+            next.stackId,
+            next.phase,
+            next.at,
+            next.failureReported ?? null,
+            next.followUntil ?? null,
+          ];
+          if (current) {
+            await client.query({
+              name: 'cloud_connect_event_state_update',
+              text: UPDATE_STATE,
+              values,
+            });
+          } else {
+            const inserted = await client.query({
+              name: 'cloud_connect_event_state_insert',
+              text: INSERT_STATE,
+              values,
+            });
+            if (inserted.rowCount === 0) {
+              // Another instance stored the session's first state meanwhile: start again, and
+              // this time lock its row.
+              await client.query('ROLLBACK');
+              continue;
+            }
+          }
+          await client.query('COMMIT');
+          return { ...next };
+        }
+      } catch (error) {
+        // A connection whose rollback fails too may be broken: close it rather than reuse it.
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw translatePostgresError(error);
+      } finally {
+        client.removeListener('error', onError);
+        client.release(broken);
+      }
     },
     async followed(now) {
       const { rows } = await query<{ session_id: string }>(

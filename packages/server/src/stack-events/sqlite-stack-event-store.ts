@@ -80,6 +80,27 @@ export function createSqliteStackEventStore(
     purgeMessages.run(now, PURGE_BATCH);
     return claimMessage.run({ messageId, expiresAt, now }).changes === 1;
   });
+  // Run IMMEDIATE too: the write lock is taken before the read, so another process on the file
+  // cannot change the state between this read and this write.
+  const updateState = db.transaction(
+    (
+      sessionId: string,
+      update: (current: StackEventState | null) => StackEventState | null,
+    ): StackEventState | null => {
+      const row = selectState.get(sessionId);
+      const next = update(row ? stateFromRow(row) : null);
+      if (next === null) return null;
+      upsertState.run({
+        sessionId,
+        stackId: next.stackId,
+        phase: next.phase,
+        at: next.at,
+        failureReported: next.failureReported === undefined ? null : Number(next.failureReported),
+        followUntil: next.followUntil ?? null,
+      });
+      return { ...next };
+    },
+  );
 
   return {
     async rememberSession(session) {
@@ -100,15 +121,8 @@ export function createSqliteStackEventStore(
       const row = selectState.get(sessionId);
       return row ? stateFromRow(row) : null;
     },
-    async putState(sessionId, state) {
-      upsertState.run({
-        sessionId,
-        stackId: state.stackId,
-        phase: state.phase,
-        at: state.at,
-        failureReported: state.failureReported === undefined ? null : Number(state.failureReported),
-        followUntil: state.followUntil ?? null,
-      });
+    async updateState(sessionId, update) {
+      return updateState.immediate(sessionId, update);
     },
     async followed(now) {
       return selectFollowed.all(now).map((row) => row.session_id);

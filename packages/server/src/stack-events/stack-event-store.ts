@@ -37,8 +37,29 @@ export interface StackEventStore {
    * be forgotten once `now` (the handler's clock) is past it.
    */
   firstDelivery(messageId: string, expiresAt: number, now: number): Promise<boolean>;
+  /** The session's state, or null when no event of its stack was recorded. */
   stateOf(sessionId: string): Promise<StackEventState | null>;
-  putState(sessionId: string, state: StackEventState): Promise<void>;
+  /**
+   * Changes a session's state atomically: `update` gets the current state (null when there is
+   * none) and returns the state to store, or null to leave it as it is. No other `updateState`
+   * of the session, from this instance or another sharing the store, may run between reading
+   * the current state and writing the new one (SNS delivers a stack's events to any instance,
+   * at once). `update` must be synchronous and pure: a store may call it again after a conflict,
+   * and only the last call's answer counts.
+   *
+   * @returns The state written, or null when `update` left the state as it was.
+   * @example
+   * // Marks the failure reported, unless another instance did it first.
+   * const marked = await store.updateState(sessionId, (current) =>
+   *   current?.phase === 'deleted' && !current.failureReported
+   *     ? { ...current, failureReported: true }
+   *     : null,
+   * );
+   */
+  updateState(
+    sessionId: string,
+    update: (current: StackEventState | null) => StackEventState | null,
+  ): Promise<StackEventState | null>;
   /** The sessions whose `followUntil` is after `now`. */
   followed(now: number): Promise<string[]>;
 }
@@ -76,8 +97,13 @@ export function createMemoryStackEventStore(): StackEventStore {
       const state = states.get(sessionId);
       return state ? { ...state } : null;
     },
-    async putState(sessionId, state) {
-      states.set(sessionId, { ...state });
+    async updateState(sessionId, update) {
+      // Synchronous from read to write: nothing else runs in between on one thread.
+      const current = states.get(sessionId);
+      const next = update(current ? { ...current } : null);
+      if (next === null) return null;
+      states.set(sessionId, { ...next });
+      return { ...next };
     },
     async followed(now) {
       return [...states].filter(([, s]) => (s.followUntil ?? 0) > now).map(([id]) => id);
@@ -96,33 +122,40 @@ export interface StackEvent {
 /** How long background work follows a session after an event: ten minutes. */
 export const FOLLOW_MS = 10 * 60_000;
 
+// A stack's phases in the order CloudFormation goes through them.
+const PHASE_RANK: Record<StackEventState['phase'], number> = {
+  creating: 0,
+  'role-created': 1,
+  deleted: 2,
+};
+
 /**
- * The state after an event. A stack's start begins a new state; events of another stack than
- * the current one are ignored (the late Delete of a stack the customer already replaced).
+ * The state after an event, in whatever order SNS delivered the stack's events (it promises
+ * none). One stack's phase only moves forward, `creating` -> `role-created` -> `deleted`:
+ * CloudFormation sends a resource's Delete only after its Create, and a deleted stack (rolled
+ * back, or DeleteStack) never comes back, so a Delete delivered before the Creates leaves the
+ * stack `deleted`, and a late or repeated event changes nothing. Another stack's start (the
+ * customer launched again) begins a new state; another stack's other events (the late Delete
+ * of a stack already replaced) are ignored. Returns `state` itself when nothing changes.
  */
 export function applyStackEvent(
   state: StackEventState | null,
   event: StackEvent,
 ): StackEventState | null {
   if (event.requestType === 'Update') return state;
-  if (event.requestType === 'Create' && event.event === 'stack-started') {
-    return { stackId: event.stackId, phase: 'creating', at: event.at };
+  const phase: StackEventState['phase'] =
+    event.requestType === 'Delete'
+      ? 'deleted'
+      : event.event === 'stack-started'
+        ? 'creating'
+        : 'role-created';
+  if (state && state.stackId !== event.stackId && phase !== 'creating') return state;
+  if (state?.stackId === event.stackId && PHASE_RANK[phase] <= PHASE_RANK[state.phase]) {
+    return state;
   }
-  if (state && state.stackId !== event.stackId) return state;
-  if (event.requestType === 'Create') {
-    return {
-      stackId: event.stackId,
-      phase: 'role-created',
-      at: event.at,
-      followUntil: event.at + FOLLOW_MS,
-    };
-  }
-  // A second Delete (the other resource) changes nothing once the first arrived.
-  if (state?.phase === 'deleted') return state;
-  return {
-    stackId: event.stackId,
-    phase: 'deleted',
-    at: event.at,
-    followUntil: event.at + FOLLOW_MS,
-  };
+  const { stackId, at } = event;
+  // Background work follows a created role (verify) and a deletion (confirm revocation).
+  return phase === 'creating'
+    ? { stackId, phase, at }
+    : { stackId, phase, at, followUntil: at + FOLLOW_MS };
 }

@@ -45,7 +45,7 @@ export function validateStackEventsConfig(
     requireMethods(
       'config.events.store',
       events.store,
-      ['rememberSession', 'sessionOf', 'firstDelivery', 'stateOf', 'putState', 'followed'],
+      ['rememberSession', 'sessionOf', 'firstDelivery', 'stateOf', 'updateState', 'followed'],
       'a StackEventStore',
     );
   }

@@ -23,6 +23,7 @@ import {
 import {
   applyStackEvent,
   createMemoryStackEventStore,
+  type StackEvent,
   type StackEventState,
   type StackEventStore,
 } from './stack-event-store';
@@ -138,7 +139,13 @@ export function createStackEvents(deps: StackEventsDependencies) {
     if (!state) return check;
     if (state.phase !== 'deleted') return { ...check, reason: 'creating' };
     if (state.failureReported || record.status !== 'pending') return check;
-    await events.putState(record.sessionId, { ...state, failureReported: true });
+    // Two checks at once (two tabs, two instances): the one that marks it reports it.
+    const marked = await events.updateState(record.sessionId, (current) =>
+      current?.phase === 'deleted' && !current.failureReported
+        ? { ...current, failureReported: true }
+        : null,
+    );
+    if (!marked) return check;
     return { status: 'failed', code: 'STACK_FAILED', message: deps.stackFailedMessage() };
   }
 
@@ -240,15 +247,17 @@ export function createStackEvents(deps: StackEventsDependencies) {
       logger.warn?.('Stack event from another account than the session', { sessionId });
       return accepted('wrong-account');
     }
-    const before = await events.stateOf(sessionId);
-    const after = applyStackEvent(before, {
+    const stackEvent: StackEvent = {
       requestType: cr.RequestType,
       event,
       stackId: cr.StackId,
       at: published,
+    };
+    const after = await events.updateState(sessionId, (current) => {
+      const next = applyStackEvent(current, stackEvent);
+      return next === current ? null : next;
     });
-    if (!after || after === before) return accepted('unchanged');
-    await events.putState(sessionId, after);
+    if (!after) return accepted('unchanged');
     logger.info?.('Stack event', {
       sessionId,
       event,
@@ -285,12 +294,15 @@ export function createStackEvents(deps: StackEventsDependencies) {
   }
 
   async function unfollow(sessionId: string, seen: StackEventState): Promise<void> {
-    // Only if no newer event arrived meanwhile.
-    const latest = await events.stateOf(sessionId);
-    if (latest && latest.at === seen.at && latest.phase === seen.phase) {
+    // Only if no newer event arrived meanwhile: that one is followed afresh.
+    await events.updateState(sessionId, (latest) => {
+      if (!latest || latest.followUntil === undefined) return null;
+      if (latest.stackId !== seen.stackId || latest.at !== seen.at || latest.phase !== seen.phase) {
+        return null;
+      }
       const { followUntil: _, ...rest } = latest;
-      await events.putState(sessionId, rest);
-    }
+      return rest;
+    });
   }
 
   /**
