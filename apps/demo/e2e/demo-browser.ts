@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { CloudConnectTiming } from '@porter/cloud-connect';
-import { type Sandbox, type SandboxTiming, startSandbox } from '@porter/cloud-connect-sandbox';
+import type { Sandbox, SandboxTiming } from '@porter/cloud-connect-sandbox';
 import {
   type Browser,
   type BrowserContext,
@@ -20,6 +20,7 @@ import {
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type DemoHost, startDemoHost } from '../server/demo-host';
+import { startDemoSandbox } from '../server/demo-stack-events';
 import { createMovableClock } from '../server/sandbox-controls';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -81,7 +82,7 @@ export class DemoUnderTest {
   constructor(private readonly flowTiming: Partial<CloudConnectTiming> = {}) {}
 
   async start(): Promise<this> {
-    this.sandbox = await startSandbox({ clock: this.clock, timing: SANDBOX_TIMING });
+    this.sandbox = await startDemoSandbox({ port: 0, clock: this.clock, timing: SANDBOX_TIMING });
     await this.startServer();
     return this;
   }

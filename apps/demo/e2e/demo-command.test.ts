@@ -47,11 +47,20 @@ async function takenPort(): Promise<number> {
   return address.port;
 }
 
+const AWS_SETTINGS = {
+  CLOUD_CONNECT_MODE: 'aws',
+  CLOUD_CONNECT_TRUSTED_PRINCIPAL_ARN: 'arn:aws:iam::111122223333:user/porter-connect',
+  CLOUD_CONNECT_TEMPLATE_URL:
+    'https://northwind-templates.s3.us-east-1.amazonaws.com/porter-role-standard-events.json',
+};
+const EVENT_TOKEN_SECRET = 'a-test-secret-of-at-least-32-characters';
+
 describe('the demo command', () => {
   it('prints one URL on 127.0.0.1, serves the app there, and stops on Ctrl-C', async () => {
     const demo = runDemo(['--port', '0', '--sandbox-port', '0']);
     await expect.poll(demo.output, { timeout: 30_000 }).toMatch(/Open http:\/\/127\.0\.0\.1:\d+\//);
     const urls = demo.output().match(/Open (http:\/\/127\.0\.0\.1:\d+\/)/);
+    expect(demo.output()).toContain('stack events on');
     const page = await fetch(urls?.[1] ?? '');
     expect(page.status).toBe(200);
     await expect(page.text()).resolves.toContain('<div id="root">');
@@ -102,7 +111,7 @@ describe('the demo command', () => {
         'https://northwind-templates.s3.us-east-1.amazonaws.com/porter-role-standard.json',
     });
     await expect.poll(demo.output, { timeout: 30_000 }).toMatch(/Open http:\/\/127\.0\.0\.1:\d+\//);
-    expect(demo.output()).toContain('real AWS mode');
+    expect(demo.output()).toContain('real AWS mode; stack events off');
     const url = demo.output().match(/Open (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1] ?? '';
     const page = await fetch(url);
     const cookie = page.headers.get('set-cookie')?.split(';')[0] ?? '';
@@ -110,5 +119,39 @@ describe('the demo command', () => {
     await expect(config.json()).resolves.toMatchObject({ mode: 'aws', timing: {} });
     const panel = await fetch(`${url}api/demo/sandbox`, { headers: { cookie } });
     expect(panel.status).toBe(404);
+  });
+
+  it('in real AWS mode, refuses half of the stack events settings and names the other', async () => {
+    const demo = runDemo(['--port', '0'], {
+      ...AWS_SETTINGS,
+      CLOUD_CONNECT_EVENT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:cloud-connect-events',
+    });
+    await expect(demo.exited).resolves.toBe(1);
+    expect(demo.output()).toContain('CLOUD_CONNECT_EVENT_TOKEN_SECRET is not set');
+  });
+
+  it("in real AWS mode, refuses an events topic of another region than the sessions'", async () => {
+    const demo = runDemo(['--port', '0'], {
+      ...AWS_SETTINGS,
+      CLOUD_CONNECT_EVENT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:cloud-connect-events',
+      CLOUD_CONNECT_EVENT_TOKEN_SECRET: EVENT_TOKEN_SECRET,
+    });
+    await expect(demo.exited).resolves.toBe(1);
+    expect(demo.output()).toContain('config.events.topics');
+  });
+
+  it('in real AWS mode, turns stack events on with both settings and takes SNS messages at the events route', async () => {
+    const demo = runDemo(['--port', '0'], {
+      ...AWS_SETTINGS,
+      CLOUD_CONNECT_EVENT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:cloud-connect-events',
+      CLOUD_CONNECT_EVENT_TOKEN_SECRET: EVENT_TOKEN_SECRET,
+    });
+    await expect.poll(demo.output, { timeout: 30_000 }).toMatch(/Open http:\/\/127\.0\.0\.1:\d+\//);
+    expect(demo.output()).toContain('real AWS mode; stack events on');
+    const url = demo.output().match(/Open (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1] ?? '';
+    // The route exists (without events it is a 404) and refuses what is not an SNS message.
+    const events = await fetch(`${url}api/cloud-connect/events`, { method: 'POST', body: '{}' });
+    expect(events.status).toBe(400);
+    await expect(events.json()).resolves.toMatchObject({ reason: 'not-an-sns-message' });
   });
 });

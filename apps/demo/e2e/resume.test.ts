@@ -12,7 +12,9 @@ import {
 
 const current = setUpDemoPerTest();
 
-const waiting = (on: Page) => on.getByRole('status').filter({ hasText: /Waiting for the stack/ });
+// Before the stack starts, and (told by its stack events) while CloudFormation creates it.
+const waiting = (on: Page) =>
+  on.getByRole('status').filter({ hasText: /Waiting for the stack|The stack is being created/ });
 const externalIdOf = async (on: Page) => {
   const href = await on.getByRole('link', { name: /Open the AWS console/ }).getAttribute('href');
   return new URLSearchParams(new URL(href ?? '').hash.split('?')[1]).get('param_ExternalId');

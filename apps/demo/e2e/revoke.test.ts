@@ -13,6 +13,13 @@ import {
 // Health checks every second, so a stack deleted behind the app's back shows at once.
 const current = setUpDemoPerTest({ flowTiming: { healthIntervalMs: 1000 } });
 
+/** The connection the server lists for this browser's tenant, or null. */
+async function listedConnection(): Promise<unknown> {
+  const { context, demo } = current;
+  const response = await context.request.get(demo.url('/api/cloud-connect/connection'));
+  return ((await response.json()) as { connection: unknown }).connection;
+}
+
 /** Connects the sandbox's account, then follows the link to the Cloud account page. */
 async function connectAndOpenAccountPage(): Promise<void> {
   const { demo, context, page } = current;
@@ -79,7 +86,7 @@ describe('revoking access', () => {
     await expect(page.locator('[data-part="blocker-list"]').count()).resolves.toBe(0);
   });
 
-  it('says access was lost when the stack is deleted behind its back', async () => {
+  it('says access was lost when the stack is deleted behind its back, and the server records the removal', async () => {
     const { demo, page } = current;
     await connectAndOpenAccountPage();
 
@@ -91,5 +98,24 @@ describe('revoking access', () => {
     await expect(alert.textContent()).resolves.toContain('Porter can no longer assume the role');
     await screenshot(page, 'account-access-lost');
     await expect(axeViolations(page)).resolves.toEqual([]);
+
+    // The stack's Delete events told the server, which confirmed the role is gone on its own:
+    // nobody chose Remove access, yet the connection is no longer listed.
+    await expect.poll(listedConnection, { timeout: 20_000 }).toBeNull();
+    await page.reload();
+    await page.getByRole('heading', { name: 'No AWS account connected' }).waitFor();
+  });
+
+  it('records the removal with no page open: the stack deleted in the console ends the connection', async () => {
+    const { demo, context, page } = current;
+    await connectAndOpenAccountPage();
+    await page.close();
+
+    await demo.sandbox.customer.deleteStack('PorterRole');
+    await demo.sandbox.customer.waitForStack('PorterRole', 'DELETE_COMPLETE');
+    await expect.poll(listedConnection, { timeout: 20_000 }).toBeNull();
+    const later = await context.newPage();
+    await later.goto(demo.url('/account'));
+    await later.getByRole('heading', { name: 'No AWS account connected' }).waitFor();
   });
 });

@@ -9,6 +9,7 @@ import {
   type PerTestDemo,
   screenshot,
   setUpDemoPerTest,
+  stackCreatedAt,
   waitForConnected,
 } from './demo-browser';
 
@@ -45,11 +46,17 @@ describe('troubleshooting', () => {
     await createStack(wrongConsole);
 
     await page.bringToFront();
+    // The stack's events come from another account than the link's: the server ignores them,
+    // so this is the wait the slow state's troubleshooting is for.
     const status = page.locator('[data-part="verification-status"][data-slow]');
     await status.waitFor();
-    await expect(status.textContent()).resolves.toContain(
-      'Check that the AWS console is signed in to account 1234-5678-9012',
-    );
+    const troubleshooting = status.locator('[data-part="troubleshooting"] li');
+    await expect(troubleshooting.allTextContents()).resolves.toEqual([
+      'Check that the AWS console is signed in to account 1234-5678-9012 (the account menu, top right).',
+      'On the quick-create page, tick the box that acknowledges IAM resources, then choose Create stack.',
+      'In CloudFormation, the PorterRole stack should reach CREATE_COMPLETE. If it rolled back, delete it and launch it again.',
+    ]);
+    await expect(page.locator('[data-part="error-message"]').isVisible()).resolves.toBe(false);
     await screenshot(page, 'connect-slow-troubleshooting');
 
     // The fix: launch again, switch the console to the right account, create the stack there.
@@ -62,30 +69,44 @@ describe('troubleshooting', () => {
     await waitForConnected(page);
   });
 
-  // Porter cannot read a stack before its role exists, so a rollback shows as a role that never
-  // becomes assumable: the slow state names it and says what to do.
-  it('says what to do when the stack rolled back, and connects after it is deleted and launched again', async () => {
-    const { demo, context, page } = await open({ slowAfterMs: 3000 });
+  // The rollback deletes the stack's first event resource, and CloudFormation says so through
+  // SNS: the next check is STACK_FAILED, long before the slow state (without stack events the
+  // stack reads as a wait: slow after slowAfterMs, TIMED_OUT after timeoutMs).
+  it('says the stack failed within seconds of its rollback, and connects after it is deleted and launched again', async () => {
+    const slowAfterMs = 20_000;
+    const { demo, context, page } = await open({ slowAfterMs });
     await chooseScenario('rollback');
     await enterAccountId(page);
     const consolePage = await openConsole(context, page);
     await createStack(consolePage);
-    await demo.sandbox.customer.waitForStack('PorterRole', 'ROLLBACK_COMPLETE');
-    await consolePage.reload();
-    await consolePage.getByRole('cell', { name: 'ROLLBACK_COMPLETE' }).waitFor();
+    const createdAt = await stackCreatedAt(demo);
 
     await page.bringToFront();
-    const status = page.locator('[data-part="verification-status"][data-slow]');
-    await status.waitFor();
-    await expect(status.textContent()).resolves.toContain(
-      'If it rolled back, delete it and launch it again.',
+    const alert = page.locator('[data-part="error-message"][data-code="STACK_FAILED"]');
+    await alert.waitFor();
+    expect(Date.now() - createdAt).toBeLessThan(slowAfterMs);
+    await expect(
+      page.locator('[data-part="verification-status"][data-slow]').count(),
+    ).resolves.toBe(0);
+    await expect(alert.textContent()).resolves.toContain(
+      'The PorterRole stack failed to create. Delete the failed stack in the CloudFormation console, then launch it again.',
     );
-    await screenshot(page, 'connect-stack-rolled-back');
+    const tryAgain = alert.getByRole('button', { name: 'Try again' });
+    await expect(tryAgain.isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole('link', { name: /Open the AWS console/ }).isVisible(),
+    ).resolves.toBe(true);
+    await demo.sandbox.customer.waitForStack('PorterRole', 'ROLLBACK_COMPLETE');
+    await screenshot(page, 'connect-stack-failed');
 
-    // As the text says: delete the failed stack, then launch it again.
+    // As the error says: delete the failed stack, then launch it again.
+    await consolePage.reload();
+    await consolePage.getByRole('cell', { name: 'ROLLBACK_COMPLETE' }).waitFor();
     await consolePage.getByRole('button', { name: 'Delete' }).click();
     await demo.sandbox.customer.waitForStack('PorterRole', 'DELETE_COMPLETE');
     await chooseScenario('normal');
+    await tryAgain.click();
+    await alert.waitFor({ state: 'hidden' });
     await createStack(await openConsole(context, page));
     await page.bringToFront();
     await waitForConnected(page);

@@ -1,17 +1,18 @@
 /**
  * The demo product's server, one Node process: Cloud Connect's handler under
  * /api/cloud-connect (SQLite store, the demo sign-in as its authentication, the clusters as
- * blockers), the product's own API under /api/demo, and the built app. In sandbox mode the
- * sandbox (a local AWS) runs in the same process.
+ * blockers, stack events at /api/cloud-connect/events), the product's own API under /api/demo,
+ * and the built app. In sandbox mode the sandbox (a local AWS) runs in the same process.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { CloudConnectTiming } from '@porter/cloud-connect';
-import { type Sandbox, type SandboxTiming, startSandbox } from '@porter/cloud-connect-sandbox';
+import type { Sandbox, SandboxTiming } from '@porter/cloud-connect-sandbox';
 import {
   type CloudConnectHandlerConfig,
+  type CloudConnectHandlerWithEvents,
   type ConnectionVerifier,
   createAwsVerifier,
   createCloudConnectHandler,
@@ -21,6 +22,12 @@ import { createSqliteStore } from '@porter/cloud-connect-server/sqlite';
 import { openClusterRegistry } from './cluster-registry';
 import { createDemoApi } from './demo-api';
 import { signInCookie, signOutCookie, tenantOf } from './demo-sign-in';
+import {
+  awsStackEvents,
+  type DemoStackEvents,
+  sandboxStackEvents,
+  startDemoSandbox,
+} from './demo-stack-events';
 import type { AwsModeConfig, SandboxModeConfig } from './host-config';
 import { createMovableClock, type MovableClock, sandboxControls } from './sandbox-controls';
 import { staticFile } from './static-files';
@@ -41,7 +48,10 @@ export interface DemoHostOptions {
   flowTiming?: Partial<CloudConnectTiming>;
 }
 
-/** Sandbox mode: the sandbox's timing, or a sandbox already running (which the host leaves running). */
+/**
+ * Sandbox mode: the sandbox's timing, or a sandbox already running (which the host leaves
+ * running; start it with `startDemoSandbox` so its template has the stack event resources).
+ */
 export interface SandboxModeExtras {
   timing?: Partial<SandboxTiming>;
   running?: { sandbox: Sandbox; clock: MovableClock };
@@ -53,6 +63,8 @@ export interface DemoHost {
   url: string;
   /** The sandbox in sandbox mode (tests play the customer with it). */
   sandbox: Sandbox | undefined;
+  /** Whether CloudFormation's stack events reach the server (always in sandbox mode). */
+  stackEvents: boolean;
   close(): Promise<void>;
 }
 
@@ -91,7 +103,11 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
     ({ sandbox, clock } = options.mode.running);
   } else if (options.mode.kind === 'sandbox') {
     try {
-      sandbox = await startSandbox({ port: options.mode.port, clock, timing: options.mode.timing });
+      sandbox = await startDemoSandbox({
+        port: options.mode.port,
+        clock,
+        ...(options.mode.timing !== undefined && { timing: options.mode.timing }),
+      });
       ownsSandbox = true;
     } catch (error) {
       throw portError(error, 'sandbox', options.mode.port);
@@ -103,13 +119,18 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
 
   let origin = '';
   const clusters = openClusterRegistry(join(options.dataDir, 'clusters.sqlite'));
-  const store = createSqliteStore(join(options.dataDir, 'cloud-connect.sqlite'));
+  // The event tables live in the sessions' file, as the server package suggests.
+  const sqlitePath = join(options.dataDir, 'cloud-connect.sqlite');
+  const store = createSqliteStore(sqlitePath);
+  let events: DemoStackEvents | undefined;
   const closeStores = async () => {
     clusters.close();
     await store.close();
+    await events?.close();
   };
-  let cloudConnect: (request: Request) => Promise<Response>;
+  let cloudConnect: CloudConnectHandlerWithEvents;
   try {
+    events = stackEventsFor(options, sandbox, sqlitePath);
     cloudConnect = createCloudConnectHandler({
       verifier: verifierFor(options.mode, sandbox),
       store,
@@ -124,7 +145,7 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
           name: cluster.name,
           href: `${origin}/account#clusters`,
         })),
-      config: handlerConfig(options.mode, sandbox),
+      config: { ...handlerConfig(options.mode, sandbox), ...(events && { events: events.config }) },
       logger: { warn: logLine('warn'), error: logLine('error') },
     });
   } catch (error) {
@@ -172,6 +193,7 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
   try {
     await listen(server, options.port);
   } catch (error) {
+    await cloudConnect.close();
     await closeStores();
     await closeSandbox();
     throw portError(error, 'host', options.port);
@@ -179,21 +201,42 @@ export async function startDemoHost(options: DemoHostOptions): Promise<DemoHost>
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   let closing: Promise<void> | undefined;
-  return {
+  const host: DemoHost = {
     url: `${origin}/`,
     sandbox,
+    stackEvents: events !== undefined,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        // Background checks under way still write to the stores.
+        await cloudConnect.close();
         await closeStores();
         await closeSandbox();
       })();
       return closing;
     },
   };
+  try {
+    await events?.subscribe?.(`${origin}${CLOUD_CONNECT_BASE_PATH}/events`);
+  } catch (error) {
+    await host.close();
+    throw error;
+  }
+  return host;
+}
+
+function stackEventsFor(
+  options: DemoHostOptions,
+  sandbox: Sandbox | undefined,
+  sqlitePath: string,
+): DemoStackEvents | undefined {
+  if (sandbox) return sandboxStackEvents(sandbox, options.dataDir, sqlitePath);
+  if (options.mode.kind === 'aws' && options.mode.events)
+    return awsStackEvents(options.mode.region, options.mode.events, sqlitePath);
+  return undefined;
 }
 
 function handlerConfig(

@@ -14,6 +14,14 @@ export interface AwsModeConfig {
   region: string;
   templateUrl: string;
   trustedPrincipalArn: string;
+  /** Stack events, when both of their variables are set; off otherwise. */
+  events?: AwsStackEventsSettings;
+}
+
+/** Real AWS stack events: the SNS topic of the region and the event token secret. */
+export interface AwsStackEventsSettings {
+  topicArn: string;
+  tokenSecret: string;
 }
 
 /** The embedded sandbox on 127.0.0.1. */
@@ -79,6 +87,7 @@ export function readHostConfig(
       `CLOUD_CONNECT_MODE=aws needs ${missing.join(' and ')} (see docs/real-aws.md).`,
     );
   }
+  const events = awsStackEventsOf(env);
   return {
     port,
     dataDir,
@@ -87,7 +96,25 @@ export function readHostConfig(
       region: env.CLOUD_CONNECT_REGION || 'us-east-1',
       templateUrl: env.CLOUD_CONNECT_TEMPLATE_URL as string,
       trustedPrincipalArn: env.CLOUD_CONNECT_TRUSTED_PRINCIPAL_ARN as string,
+      ...(events && { events }),
     },
+  };
+}
+
+const EVENT_VARIABLES = ['CLOUD_CONNECT_EVENT_TOPIC_ARN', 'CLOUD_CONNECT_EVENT_TOKEN_SECRET'];
+
+// Both or neither: one alone is a half-done setup, better refused than silently off.
+function awsStackEventsOf(env: NodeJS.ProcessEnv): AwsStackEventsSettings | undefined {
+  const missing = EVENT_VARIABLES.filter((name) => !env[name]);
+  if (missing.length === EVENT_VARIABLES.length) return undefined;
+  if (missing.length > 0) {
+    throw new HostConfigError(
+      `Stack events need ${EVENT_VARIABLES.join(' and ')}; ${missing.join(' and ')} is not set (see docs/real-aws.md).`,
+    );
+  }
+  return {
+    topicArn: env.CLOUD_CONNECT_EVENT_TOPIC_ARN as string,
+    tokenSecret: env.CLOUD_CONNECT_EVENT_TOKEN_SECRET as string,
   };
 }
 

@@ -39,9 +39,10 @@ async function main(): Promise<number> {
     throw error;
   }
 
+  const events = host.stackEvents ? 'stack events on' : 'stack events off';
   const mode = host.sandbox
-    ? `sandbox mode: a local AWS at ${host.sandbox.url}; connect account ${host.sandbox.customerAccountId}`
-    : 'real AWS mode';
+    ? `sandbox mode: a local AWS at ${host.sandbox.url}; connect account ${host.sandbox.customerAccountId}; ${events}`
+    : `real AWS mode; ${events}`;
   console.log(`\nNorthwind, the Cloud Connect demo, is running (${mode}).\n`);
   console.log(`  Open ${host.url}\n`);
   console.log('Press Ctrl-C to stop.');
