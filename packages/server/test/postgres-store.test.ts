@@ -1,7 +1,12 @@
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { POSTGRES_SCHEMA_VERSION } from '../src/stores/postgres-schema';
-import { createPostgresStore } from '../src/stores/postgres-store';
+import {
+  createPostgresStore,
+  SELECT_CONNECTION,
+  SELECT_FIRST_PAGE,
+  SELECT_PAGE_AFTER,
+} from '../src/stores/postgres-store';
 import { createDatabase } from './support/postgres-server';
 import { record } from './support/session-record';
 
@@ -107,29 +112,29 @@ describe('createPostgresStore migrate()', () => {
 });
 
 describe('createPostgresStore', () => {
-  it('lists connections from its index, for the first page and after a cursor', async () => {
+  it('lists connections and finds the latest from its index, for the first page and after a cursor', async () => {
     const pool = await freshPool();
     await createPostgresStore({ pool }).migrate();
     const client = await pool.connect();
     try {
       // A near-empty table is cheaper to scan: forbid that, so the plan shows whether the index serves.
       await client.query('SET enable_seqscan = off');
-      const plan = async (sql: string) =>
-        (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`)).rows
-          .map((row) => row['QUERY PLAN'])
-          .join('\n');
-      const first = await plan(
-        `SELECT * FROM cloud_connect_sessions
-         WHERE tenant_id = 't' AND status = 'connected' AND verified_at IS NOT NULL
-         ORDER BY verified_at DESC NULLS LAST, session_id DESC LIMIT 51`,
-      );
+      // The store's own statements, prepared and explained with the values a page request binds.
+      const plan = async (name: string, sql: string, values: string) => {
+        await client.query(`PREPARE ${name} AS ${sql}`);
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN EXECUTE ${name}(${values})`,
+        );
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      };
+      const first = await plan('first_page', SELECT_FIRST_PAGE, `'t', 51`);
       const after = await plan(
-        `SELECT * FROM cloud_connect_sessions
-         WHERE tenant_id = 't' AND status = 'connected'
-           AND (verified_at, session_id) < ('2026-11-29T08:00:00.000Z'::timestamptz, 's'::text)
-         ORDER BY verified_at DESC NULLS LAST, session_id DESC LIMIT 51`,
+        'page_after',
+        SELECT_PAGE_AFTER,
+        `'t', 51, '2026-11-29T08:00:00.000Z', 's'`,
       );
-      for (const text of [first, after]) {
+      const latest = await plan('latest', SELECT_CONNECTION, `'t'`);
+      for (const text of [first, after, latest]) {
         expect(text).toMatch(/Index Scan using cloud_connect_sessions_connections/);
         // No sort step: the index already holds the list order.
         expect(text).not.toMatch(/Sort/);

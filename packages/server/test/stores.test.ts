@@ -10,7 +10,13 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { ConnectionStore, SessionRecord } from '../src/stores/connection-store';
 import { createMemoryStore } from '../src/stores/memory-store';
 import { createPostgresStore } from '../src/stores/postgres-store';
-import { createSqliteStore, SQLITE_SCHEMA_VERSION } from '../src/stores/sqlite-store';
+import {
+  createSqliteStore,
+  SQLITE_FIRST_PAGE,
+  SQLITE_LATEST_CONNECTION,
+  SQLITE_PAGE_AFTER,
+  SQLITE_SCHEMA_VERSION,
+} from '../src/stores/sqlite-store';
 import { harness } from './support/handler-harness';
 import { createDatabase } from './support/postgres-server';
 import { record } from './support/session-record';
@@ -328,25 +334,25 @@ describe('createSqliteStore', () => {
     db.close();
   });
 
-  it('lists connections from its index, for the first page and after a cursor', async () => {
+  it('lists connections and finds the latest from its index, for the first page and after a cursor', async () => {
     const path = newFile();
     await createSqliteStore(path).close();
     const db = new Database(path, { readonly: true });
-    const plan = (sql: string) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+    // The store's own statements, with the parameters a page request binds.
+    const plan = (sql: string, params: Record<string, unknown>) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[])
         .map((row) => row.detail)
         .join('; ');
-    const first = plan(
-      `SELECT * FROM sessions WHERE tenant_id = 't' AND status = 'connected' AND verified_at IS NOT NULL
-       ORDER BY verified_at DESC, session_id DESC LIMIT 51`,
-    );
-    const after = plan(
-      `SELECT * FROM sessions WHERE tenant_id = 't' AND status = 'connected'
-       AND (verified_at, session_id) < ('2026-11-29T08:00:00.000Z', 's')
-       ORDER BY verified_at DESC, session_id DESC LIMIT 51`,
-    );
+    const first = plan(SQLITE_FIRST_PAGE, { tenantId: 't', limit: 51 });
+    const after = plan(SQLITE_PAGE_AFTER, {
+      tenantId: 't',
+      limit: 51,
+      verifiedAt: '2026-11-29T08:00:00.000Z',
+      sessionId: 's',
+    });
+    const latest = plan(SQLITE_LATEST_CONNECTION, { tenantId: 't' });
     db.close();
-    for (const detail of [first, after]) {
+    for (const detail of [first, after, latest]) {
       expect(detail).toMatch(/USING INDEX sessions_connections/);
       // No sort step: the index already holds the list order.
       expect(detail).not.toMatch(/TEMP B-TREE/);

@@ -16,7 +16,8 @@ export interface PostgresStore extends ConnectionStore {
 }
 
 // Every value is read as text (timestamps as ISO 8601, made in SQL), so a host pool's own type
-// parsers cannot change what the store returns.
+// parsers cannot change what the store returns. The times keep their names as text, so an ORDER
+// BY names the table's column: a bare name would sort by the text and lose the index's order.
 const iso = (column: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 const COLUMNS = `tenant_id, session_id, account_id, external_id, region, stack_name, role_name,
@@ -27,17 +28,18 @@ const SELECT_BY_ACCOUNT = `SELECT ${COLUMNS} FROM cloud_connect_sessions
   WHERE tenant_id = $1 AND account_id = $2`;
 const SELECT_BY_SESSION = `SELECT ${COLUMNS} FROM cloud_connect_sessions
   WHERE tenant_id = $1 AND session_id = $2`;
-const SELECT_CONNECTION = `SELECT ${COLUMNS} FROM cloud_connect_sessions
+export const SELECT_CONNECTION = `SELECT ${COLUMNS} FROM cloud_connect_sessions
   WHERE tenant_id = $1 AND status = 'connected'
-  ORDER BY verified_at DESC NULLS LAST, session_id DESC LIMIT 1`;
-// Two statements rather than one with an optional cursor, so each seeks the index directly.
-const SELECT_FIRST_PAGE = `SELECT ${COLUMNS} FROM cloud_connect_sessions
+  ORDER BY cloud_connect_sessions.verified_at DESC NULLS LAST, session_id DESC LIMIT 1`;
+// The latest connection and the connections list are exported for the query-plan test. Two statements rather than one with an
+// optional cursor, so each seeks the index directly.
+export const SELECT_FIRST_PAGE = `SELECT ${COLUMNS} FROM cloud_connect_sessions
   WHERE tenant_id = $1 AND status = 'connected' AND verified_at IS NOT NULL
-  ORDER BY verified_at DESC NULLS LAST, session_id DESC LIMIT $2`;
-const SELECT_PAGE_AFTER = `SELECT ${COLUMNS} FROM cloud_connect_sessions
+  ORDER BY cloud_connect_sessions.verified_at DESC NULLS LAST, session_id DESC LIMIT $2`;
+export const SELECT_PAGE_AFTER = `SELECT ${COLUMNS} FROM cloud_connect_sessions
   WHERE tenant_id = $1 AND status = 'connected'
     AND (verified_at, session_id) < ($3::timestamptz, $4::text)
-  ORDER BY verified_at DESC NULLS LAST, session_id DESC LIMIT $2`;
+  ORDER BY cloud_connect_sessions.verified_at DESC NULLS LAST, session_id DESC LIMIT $2`;
 // One statement inserts or, when the tenant already has the account, reads the row that won.
 const INSERT_IF_ABSENT = `WITH inserted AS (
     INSERT INTO cloud_connect_sessions (tenant_id, session_id, account_id, external_id, region,

@@ -96,6 +96,19 @@ interface PageParams {
   sessionId?: string;
 }
 
+// The latest connection and the connections list, exported for the query-plan test. Two list
+// statements rather than one with an optional cursor, so each seeks the index directly.
+export const SQLITE_LATEST_CONNECTION = `SELECT * FROM sessions
+  WHERE tenant_id = @tenantId AND status = 'connected'
+  ORDER BY verified_at DESC, session_id DESC LIMIT 1`;
+export const SQLITE_FIRST_PAGE = `SELECT * FROM sessions
+  WHERE tenant_id = @tenantId AND status = 'connected' AND verified_at IS NOT NULL
+  ORDER BY verified_at DESC, session_id DESC LIMIT @limit`;
+export const SQLITE_PAGE_AFTER = `SELECT * FROM sessions
+  WHERE tenant_id = @tenantId AND status = 'connected'
+    AND (verified_at, session_id) < (@verifiedAt, @sessionId)
+  ORDER BY verified_at DESC, session_id DESC LIMIT @limit`;
+
 /**
  * The embedded default {@link ConnectionStore}: one SQLite file (better-sqlite3, opened
  * synchronously). The schema is created on first open and versioned with `user_version`; WAL
@@ -113,22 +126,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const selectBySession = db.prepare<[string, string], Row>(
     'SELECT * FROM sessions WHERE tenant_id = ? AND session_id = ?',
   );
-  const selectConnection = db.prepare<[string], Row>(
-    `SELECT * FROM sessions WHERE tenant_id = ? AND status = 'connected'
-     ORDER BY verified_at DESC, session_id DESC LIMIT 1`,
-  );
-  // Two statements rather than one with an optional cursor, so each seeks the index directly.
-  const selectFirstPage = db.prepare<[PageParams], Row>(
-    `SELECT * FROM sessions
-     WHERE tenant_id = @tenantId AND status = 'connected' AND verified_at IS NOT NULL
-     ORDER BY verified_at DESC, session_id DESC LIMIT @limit`,
-  );
-  const selectPageAfter = db.prepare<[PageParams], Row>(
-    `SELECT * FROM sessions
-     WHERE tenant_id = @tenantId AND status = 'connected'
-       AND (verified_at, session_id) < (@verifiedAt, @sessionId)
-     ORDER BY verified_at DESC, session_id DESC LIMIT @limit`,
-  );
+  const selectConnection = db.prepare<[{ tenantId: string }], Row>(SQLITE_LATEST_CONNECTION);
+  const selectFirstPage = db.prepare<[PageParams], Row>(SQLITE_FIRST_PAGE);
+  const selectPageAfter = db.prepare<[PageParams], Row>(SQLITE_PAGE_AFTER);
   const insert = db.prepare(
     `INSERT INTO sessions (tenant_id, session_id, account_id, external_id, region, stack_name,
        role_name, created_at, status, role_arn, verified_at, template_version, last_checked_at,
@@ -179,7 +179,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       return row ? fromRow(row) : null;
     },
     async findConnection(tenantId) {
-      const row = selectConnection.get(tenantId);
+      const row = selectConnection.get({ tenantId });
       return row ? fromRow(row) : null;
     },
     async listConnections(tenantId, { after, limit }) {
