@@ -3,6 +3,7 @@ import {
   type CloudConnectSnapshot,
   type ConnectionCheck,
   connect,
+  type PendingReason,
 } from '@porter/cloud-connect';
 import type { CliIo } from './io';
 
@@ -144,14 +145,17 @@ function humanProgress(io: CliIo): Progress {
   };
 }
 
+const PENDING_REASONS: Record<PendingReason, string> = {
+  'not-assumable': 'the role cannot be assumed yet',
+  // A server with stack events heard from CloudFormation that the stack started.
+  creating: 'the stack is being created',
+  throttled: 'AWS asked us to slow down',
+  network: 'AWS or the server could not be reached',
+};
+
 /** What a pending check means, in a few words. */
 export function describePending(check: Extract<ConnectionCheck, { status: 'pending' }>): string {
-  const why =
-    check.reason === 'not-assumable'
-      ? 'the role cannot be assumed yet'
-      : check.reason === 'throttled'
-        ? 'AWS asked us to slow down'
-        : 'AWS or the server could not be reached';
+  const why = PENDING_REASONS[check.reason];
   return check.stackStatus ? `${why} (stack ${check.stackStatus})` : why;
 }
 

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectSession } from '@porter/cloud-connect';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { type JsonLine, runCli, startCli } from './support/cli-process';
 import { AUTH_HEADER, FAST_TIMING, startWorld, type World } from './support/world';
 
@@ -231,17 +231,82 @@ describe('porter-connect connect: Ctrl-C and --resume', () => {
 });
 
 describe('porter-connect connect --sandbox', () => {
+  // The sandbox's stack takes a second, so checks see it being created.
+  const SANDBOX_TIMING = JSON.stringify({
+    ...JSON.parse(FAST_TIMING),
+    stackCreateMs: 1000,
+    propagationMs: 100,
+    stackDeleteMs: 100,
+  });
+
   it('--auto plays the customer in an embedded sandbox and server: one command, exit 0', async () => {
     const { code, stdout } = await runCli([
       'connect',
       '--sandbox',
       '--auto',
       '--timing',
-      JSON.stringify({ ...JSON.parse(FAST_TIMING), stackCreateMs: 100, propagationMs: 100 }),
+      SANDBOX_TIMING,
     ]);
     expect(code).toBe(0);
     expect(stdout).toContain('The sandbox customer created the stack.');
+    // Stack events are on: the server heard from CloudFormation that the stack started.
+    expect(stdout).toContain('The stack is being created.');
+    expect(stdout).toMatch(/Check \d+: the stack is being created/);
     expect(stdout).toContain('Connected: Porter can assume arn:aws:iam::');
+  });
+
+  it('--auto with --scenario rollback exits 4 with STACK_FAILED as soon as the stack rolls back, not at the timeout', async () => {
+    // Long enough that a flow waiting for the timeout would end with 6 instead.
+    const timing = JSON.stringify({ ...JSON.parse(SANDBOX_TIMING), timeoutMs: 30_000 });
+    const { code, lines, stderr } = await runCli([
+      'connect',
+      '--sandbox',
+      '--auto',
+      '--scenario',
+      'rollback',
+      '--json',
+      '--timing',
+      timing,
+    ]);
+    expect(code).toBe(4);
+    expect(lines.filter(isEvent('connection.failed'))).toHaveLength(1);
+    expect(lines.at(-1)).toMatchObject({
+      kind: 'result',
+      outcome: 'failed',
+      exitCode: 4,
+      error: { code: 'STACK_FAILED' },
+    });
+    expect(stderr).toBe('');
+  });
+
+  it('names STACK_FAILED and points at the stack in plain output when the stack rolls back', async () => {
+    const timing = JSON.stringify({ ...JSON.parse(SANDBOX_TIMING), timeoutMs: 30_000 });
+    const { code, stderr } = await runCli([
+      'connect',
+      '--sandbox',
+      '--auto',
+      '--scenario',
+      'rollback',
+      '--timing',
+      timing,
+    ]);
+    expect(code).toBe(4);
+    expect(stderr).toContain('Error STACK_FAILED:');
+    expect(stderr).toMatch(/The stack in the console:\n {2}http:\/\/127\.0\.0\.1:\d+\//);
+  });
+
+  it('exits 130 on Ctrl-C, the embedded sandbox and its events listener closed, with nothing to resume', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'porter-connect-'));
+    const cli = startCli(['connect', '--sandbox', '--timing', SANDBOX_TIMING], { cwd: dir });
+    // A process that something keeps alive would outlive a failing test.
+    onTestFinished(() => void cli.child.kill('SIGKILL'));
+    await cli.waitForText(/Check 1:/);
+    cli.child.kill('SIGINT');
+    // Once: a second SIGINT would end the process whatever still listens.
+    const { code } = await cli.exited;
+    expect(code).toBe(130);
+    expect(cli.stderr()).toContain('Stopped. The embedded sandbox ends with this process');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('--auto with --scenario no-external-id exits 4 with EXTERNAL_ID_NOT_ENFORCED', async () => {
