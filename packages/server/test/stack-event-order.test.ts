@@ -126,6 +126,28 @@ describe('applyStackEvent', () => {
     expect(applyStackEvent(relaunched, lateDelete)).toBe(relaunched);
   });
 
+  it("follows the relaunched stack whatever order the two stacks' events come in", () => {
+    // The customer's first stack rolled back and a second one was launched: every event of the
+    // first was published before any of the second, in whatever order SNS delivers them.
+    const first = [started(T0, OLD_STACK), { ...deleted(T0 + 1), stackId: OLD_STACK }];
+    const second = [started(T0 + 10), roleCreated(T0 + 11)];
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray([...first, ...second], { minLength: 4, maxLength: 4 }),
+        (delivered) => {
+          // Once the second stack's start is in, the state is the second stack's.
+          const upToSecondStart = delivered.slice(
+            0,
+            delivered.indexOf(second[0] as StackEvent) + 1,
+          );
+          expect(deliver(upToSecondStart)?.stackId).toBe(STACK);
+          expect(seen(deliver(delivered))).toEqual(seen(deliver(second)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps a reported failure reported when the stack start arrives late', () => {
     const reported: StackEventState = {
       stackId: STACK,

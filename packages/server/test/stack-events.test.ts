@@ -94,6 +94,13 @@ function customResource(
   };
 }
 
+// Each notification is published a moment after the one before, as CloudFormation sends them.
+let lastPublished = NOW - 60_000;
+const nextPublished = () => {
+  lastPublished += 10;
+  return new Date(lastPublished).toISOString();
+};
+
 function notification(
   message: unknown,
   overrides: Record<string, string> = {},
@@ -104,7 +111,7 @@ function notification(
     MessageId: `m-${nextId()}`,
     TopicArn: TOPIC,
     Message: typeof message === 'string' ? message : JSON.stringify(message),
-    Timestamp: new Date(NOW - 1000).toISOString(),
+    Timestamp: nextPublished(),
     SignatureVersion: version,
     SigningCertURL: CERT_URL,
     ...overrides,
@@ -131,9 +138,12 @@ async function stackEvent(
   sessionId: string,
   request: Record<string, unknown> = {},
   properties = {},
+  notificationOverrides: Record<string, string> = {},
 ) {
   const token = await eventTokenFor(SECRET, sessionId);
-  return deliver(notification(customResource(sessionId, request, properties, token)));
+  return deliver(
+    notification(customResource(sessionId, request, properties, token), notificationOverrides),
+  );
 }
 
 async function check(sessionId: string, tenant = 'acme') {
@@ -180,6 +190,8 @@ describe('a signed stack event', () => {
   it('makes a rollback STACK_FAILED once, then a relaunched stack starts clean', async () => {
     const { sessionId } = await session();
     await stackEvent(sessionId);
+    // The old stack's other resource is deleted too; SNS delivers that Delete only later.
+    const lateDeletePublished = nextPublished();
     await stackEvent(sessionId, { RequestType: 'Delete', PhysicalResourceId: 'p-1' });
     expect(await check(sessionId)).toMatchObject({ status: 'failed', code: 'STACK_FAILED' });
     expect(await check(sessionId)).toMatchObject({ status: 'pending', reason: 'not-assumable' });
@@ -187,7 +199,12 @@ describe('a signed stack event', () => {
     await stackEvent(sessionId, { StackId: again });
     expect(await check(sessionId)).toMatchObject({ status: 'pending', reason: 'creating' });
     // The old stack's late Delete says nothing about the new one.
-    await stackEvent(sessionId, { RequestType: 'Delete', PhysicalResourceId: 'p-1' });
+    await stackEvent(
+      sessionId,
+      { RequestType: 'Delete', PhysicalResourceId: 'p-2' },
+      { Event: 'role-created' },
+      { Timestamp: lateDeletePublished },
+    );
     expect(await check(sessionId)).toMatchObject({ status: 'pending', reason: 'creating' });
   });
 

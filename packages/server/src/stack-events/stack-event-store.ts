@@ -134,9 +134,11 @@ const PHASE_RANK: Record<StackEventState['phase'], number> = {
  * none). One stack's phase only moves forward, `creating` -> `role-created` -> `deleted`:
  * CloudFormation sends a resource's Delete only after its Create, and a deleted stack (rolled
  * back, or DeleteStack) never comes back, so a Delete delivered before the Creates leaves the
- * stack `deleted`, and a late or repeated event changes nothing. Another stack's start (the
- * customer launched again) begins a new state; another stack's other events (the late Delete
- * of a stack already replaced) are ignored. Returns `state` itself when nothing changes.
+ * stack `deleted`, and a late or repeated event changes nothing. Another stack's event begins
+ * a new state when it was published after everything the state knows (the customer launched
+ * again: a stack of the same name and role can only start once the earlier one stopped sending),
+ * and is ignored otherwise (the late news of a stack already replaced). Returns `state` itself
+ * when nothing changes.
  */
 export function applyStackEvent(
   state: StackEventState | null,
@@ -149,7 +151,7 @@ export function applyStackEvent(
       : event.event === 'stack-started'
         ? 'creating'
         : 'role-created';
-  if (state && state.stackId !== event.stackId && phase !== 'creating') return state;
+  if (state && state.stackId !== event.stackId && event.at <= state.at) return state;
   if (state?.stackId === event.stackId && PHASE_RANK[phase] <= PHASE_RANK[state.phase]) {
     return state;
   }
