@@ -196,6 +196,8 @@ export function createAwsVerifier(options: AwsVerifierOptions): ConnectionVerifi
       if (error instanceof UpstreamError) throw error;
       const details = classifyAwsError(error, signal);
       if (details.kind === 'aborted') throw abortReason(signal, error);
+      const missing = missingDomGlobal(error);
+      if (missing) throw noXmlParser(missing, details, log, endpointOf(target.region), error);
       if (details.kind === 'unexpected') throw upstream('AssumeRole', details, error);
       reportRefusal(log, details, {
         roleArn: arn,
@@ -472,6 +474,34 @@ function validateVerifierOptions(options: AwsVerifierOptions): Partition {
 
 function upstream(operation: string, details: AwsErrorDetails, cause: unknown): UpstreamError {
   return new UpstreamError(`${operation} failed with an unexpected AWS error: ${details.name}.`, {
+    awsErrorName: details.name,
+    ...(details.requestId ? { requestId: details.requestId } : {}),
+    cause,
+  });
+}
+
+// The AWS SDK's browser build, which worker bundlers pick, reads AWS's XML answers with the
+// DOM's `DOMParser` and `Node`; a runtime without them fails with a bare ReferenceError.
+function missingDomGlobal(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name !== 'ReferenceError') return undefined;
+  return /\b(DOMParser|Node)\b/.exec(error.message)?.[1];
+}
+
+// Says what to install: a worker fails this way on every check until its start-up code does.
+function noXmlParser(
+  missing: string,
+  details: AwsErrorDetails,
+  log: Logger,
+  endpoint: string,
+  cause: unknown,
+): UpstreamError {
+  const message =
+    `AWS STS answered, but this runtime has no global ${missing} to read the answer with: the ` +
+    "AWS SDK's browser build parses XML with DOMParser and Node. Install both before creating " +
+    "the verifier, for instance @xmldom/xmldom's (globalThis.DOMParser = DOMParser; " +
+    'globalThis.Node = Node).';
+  log.error?.(message, { endpoint, errorName: details.name, requestId: details.requestId });
+  return new UpstreamError(message, {
     awsErrorName: details.name,
     ...(details.requestId ? { requestId: details.requestId } : {}),
     cause,
