@@ -222,6 +222,22 @@ export async function waitForConnected(page: Page): Promise<void> {
   await page.getByRole('heading', { name: 'Your AWS account is connected' }).waitFor();
 }
 
+/** Connects the sandbox's customer account, then follows the link to the Cloud account page. */
+export async function connectAndOpenAccountPage(on: {
+  demo: DemoUnderTest;
+  context: BrowserContext;
+  page: Page;
+}): Promise<void> {
+  const { demo, context, page } = on;
+  await page.goto(demo.url());
+  await enterAccountId(page);
+  await createStack(await openConsole(context, page));
+  await page.bringToFront();
+  await waitForConnected(page);
+  await page.getByRole('link', { name: 'Go to your cloud account' }).click();
+  await page.getByRole('heading', { name: 'Connection' }).waitFor();
+}
+
 /** Presses Tab until `target` has the focus (fails after 40 presses). */
 export async function tabTo(page: Page, target: Locator): Promise<void> {
   for (let presses = 0; presses < 40; presses++) {

@@ -2,12 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   axeViolations,
-  createStack,
-  enterAccountId,
-  openConsole,
+  connectAndOpenAccountPage,
   screenshot,
   setUpDemoPerTest,
-  waitForConnected,
 } from './demo-browser';
 
 // Health checks every second, so a stack deleted behind the app's back shows at once.
@@ -20,23 +17,10 @@ async function listedConnection(): Promise<unknown> {
   return ((await response.json()) as { connection: unknown }).connection;
 }
 
-/** Connects the sandbox's account, then follows the link to the Cloud account page. */
-async function connectAndOpenAccountPage(): Promise<void> {
-  const { demo, context, page } = current;
-  await page.goto(demo.url());
-  await enterAccountId(page);
-  await createStack(await openConsole(context, page));
-  await page.bringToFront();
-  await waitForConnected(page);
-
-  await page.getByRole('link', { name: 'Go to your cloud account' }).click();
-  await page.getByRole('heading', { name: 'Connection' }).waitFor();
-}
-
 describe('revoking access', () => {
   it('is blocked while a cluster exists; after it is deleted, the stack is deleted in the console and access is gone', async () => {
     const { demo, context, page } = current;
-    await connectAndOpenAccountPage();
+    await connectAndOpenAccountPage(current);
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await page.getByText('cluster-1').waitFor();
     await screenshot(page, 'account-connected');
@@ -74,7 +58,7 @@ describe('revoking access', () => {
 
   it('keeps the connection when the user stops the removal while a cluster blocks it', async () => {
     const { page } = current;
-    await connectAndOpenAccountPage();
+    await connectAndOpenAccountPage(current);
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await page.getByText('cluster-1').waitFor();
     await page.getByRole('button', { name: 'Remove access', exact: true }).click();
@@ -88,7 +72,7 @@ describe('revoking access', () => {
 
   it('says access was lost when the stack is deleted behind its back, and the server records the removal', async () => {
     const { demo, page } = current;
-    await connectAndOpenAccountPage();
+    await connectAndOpenAccountPage(current);
 
     // What a restarted sandbox, or a person deleting the stack in the console, leaves behind.
     await demo.sandbox.customer.deleteStack('PorterRole');
@@ -108,7 +92,7 @@ describe('revoking access', () => {
 
   it('records the removal with no page open: the stack deleted in the console ends the connection', async () => {
     const { demo, context, page } = current;
-    await connectAndOpenAccountPage();
+    await connectAndOpenAccountPage(current);
     await page.close();
 
     await demo.sandbox.customer.deleteStack('PorterRole');

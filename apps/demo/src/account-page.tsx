@@ -6,12 +6,12 @@ import type { Connection } from '@porter/cloud-connect';
 import {
   CloudConnect,
   selectStage,
-  useCloudConnectActorRef,
   useCloudConnectSelector,
   useCloudConnectStep,
 } from '@porter/cloud-connect-react';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { backend } from './backend';
+import { announceClusterDeleted, RecheckBlockersOnClusterDeletion } from './cluster-deletions';
 import { CONNECT_FLOW_KEY } from './connect-page';
 import { ConnectedAccounts } from './connected-accounts';
 import { type Cluster, type DemoConfig, demoApi } from './demo-api';
@@ -64,6 +64,7 @@ export function AccountPage({ config, connection, onRevoked }: AccountPageProps)
       >
         <CloudConnect.Root className="card flow">
           <ConnectionScreen />
+          <RecheckBlockersOnClusterDeletion />
         </CloudConnect.Root>
         <Clusters accountId={opened.accountId} />
       </CloudConnect.Provider>
@@ -137,9 +138,7 @@ function ConnectionScreen() {
 }
 
 function Clusters({ accountId }: { accountId: string }) {
-  const actor = useCloudConnectActorRef();
   const stage = useCloudConnectSelector(selectStage);
-  const step = useCloudConnectStep();
   const [clusters, setClusters] = useState<Cluster[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -166,9 +165,8 @@ function Clusters({ accountId }: { accountId: string }) {
   const remove = (cluster: Cluster) =>
     run(async () => {
       await demoApi.deleteCluster(cluster.id);
+      announceClusterDeleted();
       setClusters(await demoApi.clusters(accountId));
-      // The removal waits on the clusters: look again as soon as one is gone.
-      if (step === 'blocked') actor.send({ type: 'REVOKE.RECHECK' });
     });
 
   return (

@@ -13,6 +13,7 @@ import {
 } from '@porter/cloud-connect-react';
 import { memo, type ReactNode } from 'react';
 import { backend } from './backend';
+import { RecheckBlockersOnClusterDeletion } from './cluster-deletions';
 import type { DemoConfig } from './demo-api';
 
 export function ConnectedAccounts({ config }: { config: DemoConfig }): ReactNode {
@@ -63,19 +64,29 @@ const AccountRow = memo(function AccountRow({ connection }: { connection: Connec
           ? 'Stack update due'
           : `Template ${connection.templateVersion ?? '?'}`}
       </span>
-      <ConnectionListItemAction action="recheck" className="button button-quiet" />
+      {/* Named for the account: every row has these three buttons. */}
+      <ConnectionListItemAction
+        action="recheck"
+        className="button button-quiet"
+        aria-label={`Check again for ${account}`}
+      />
       <ConnectionListItemAction
         action="revoke"
         className="button button-danger"
         aria-label={`Remove access to ${account}`}
       />
-      <ConnectionListItemAction action="close" className="button button-quiet" />
+      <ConnectionListItemAction
+        action="close"
+        className="button button-quiet"
+        aria-label={`Close ${account}`}
+      />
       <ConnectionListItemFlow className="flow">
         <CloudConnect.VerificationStatus className="status" />
         <CloudConnect.RevocationStatus className="status" />
         <CloudConnect.ErrorMessage className="alert" />
         <CloudConnect.BlockerList className="blocker-list" />
         <CloudConnect.DeleteStackLink className="button button-danger" />
+        <RecheckBlockersOnClusterDeletion />
       </ConnectionListItemFlow>
     </ConnectionListItem>
   );

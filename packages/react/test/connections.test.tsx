@@ -188,6 +188,26 @@ describe('ConnectionList and ConnectionListItem', () => {
     ).toBeNull();
   });
 
+  it('checks again when Check again is pressed while the last check still shows', async () => {
+    const backend = createScriptedConnectionsBackend({
+      connections: [scriptedConnection(1)],
+      script: {
+        checkConnection: [{ status: 'pending', reason: 'not-assumable' }, CONNECTED_CHECK],
+      },
+    });
+    renderInPage(<ConnectionsPage backend={backend} />);
+    await until(() => expect(shownAccounts()).toHaveLength(1));
+    const row = () => rowOf(scriptedConnection(1).accountId);
+    const recheck = within(row()).getByRole('button', { name: 'Check again' });
+    await userEvent.click(recheck);
+    await until(() => expect(row().getAttribute('data-health')).toBe('pending'));
+
+    await userEvent.click(recheck);
+    await until(() => expect(row().getAttribute('data-health')).toBe('connected'));
+    expect(within(row()).queryByText(/could not be confirmed/)).toBeNull();
+    expect(backend.count('checkConnection')).toBe(2);
+  });
+
   it('render the host element with asChild, carrying the data attributes', async () => {
     const backend = createScriptedConnectionsBackend();
     const connection = scriptedConnection(1, { updateDue: true });

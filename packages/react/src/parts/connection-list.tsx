@@ -32,7 +32,10 @@ export interface ConnectionListItemContextValue {
   connection: ConnectedAccount;
   /** The open flow's mode, or null while none is open. */
   mode: ConnectionFlowMode | null;
-  /** Opens the flow for this account (a new one when another mode was open). */
+  /**
+   * Opens the flow for this account: a new one when another mode was open, and a new check when
+   * `recheck` was (an open revoke flow goes on).
+   */
   open: (mode: ConnectionFlowMode) => void;
   /** Closes the flow (stopping its requests). */
   close: () => void;
@@ -40,8 +43,13 @@ export interface ConnectionListItemContextValue {
   flowId: string;
 }
 
+// `run` counts the flows the item opened: each one is a flow of its own (its own actor).
+interface ItemContextValue extends ConnectionListItemContextValue {
+  run: number;
+}
+
 const ListContext = createContext<ListContextValue | null>(null);
-const ItemContext = createContext<ConnectionListItemContextValue | null>(null);
+const ItemContext = createContext<ItemContextValue | null>(null);
 
 function useListContext(part: string): ListContextValue {
   const value = useContext(ListContext);
@@ -54,6 +62,10 @@ function useListContext(part: string): ListContextValue {
  * @throws Error outside a `ConnectionListItem`.
  */
 export function useConnectionListItem(): ConnectionListItemContextValue {
+  return useItemContext();
+}
+
+function useItemContext(): ItemContextValue {
   const value = useContext(ItemContext);
   if (!value) throw new Error('This part must be inside a ConnectionListItem.');
   return value;
@@ -107,12 +119,17 @@ export type ConnectionListItemProps = PartProps<'li'> & {
  */
 export const ConnectionListItem = forwardRef<HTMLLIElement, ConnectionListItemProps>(
   function ConnectionListItem({ connection, defaultMode = null, ...props }, ref) {
-    const [mode, setMode] = useState<ConnectionFlowMode | null>(defaultMode);
+    const [{ mode, run }, setFlow] = useState({ mode: defaultMode, run: 0 });
     const flowId = `cloud-connect-flow${useId().replace(/[^\w-]/g, '')}`;
-    const value = useMemo(
-      () => ({ connection, mode, open: setMode, close: () => setMode(null), flowId }),
-      [connection, mode, flowId],
-    );
+    const value = useMemo(() => {
+      // "Check again" pressed while a check's result shows checks again; a revoke goes on.
+      const open = (next: ConnectionFlowMode) =>
+        setFlow((flow) =>
+          flow.mode === next && next === 'revoke' ? flow : { mode: next, run: flow.run + 1 },
+        );
+      const close = () => setFlow((flow) => (flow.mode ? { mode: null, run: flow.run } : flow));
+      return { connection, mode, run, open, close, flowId };
+    }, [connection, mode, run, flowId]);
     return (
       <ItemContext.Provider value={value}>
         {renderPart(
@@ -187,9 +204,9 @@ export type ConnectionListItemFlowProps = PartProps<'div'>;
  */
 export const ConnectionListItemFlow = forwardRef<HTMLDivElement, ConnectionListItemFlowProps>(
   function ConnectionListItemFlow(props, ref) {
-    const { mode } = useConnectionListItem();
-    // A new flow per mode: re-checking after a revoke was cancelled starts clean.
-    return mode && <OpenFlow key={mode} mode={mode} props={props} forwardedRef={ref} />;
+    const { mode, run } = useItemContext();
+    // A new flow per opening: re-checking after a revoke was cancelled starts clean.
+    return mode && <OpenFlow key={run} mode={mode} props={props} forwardedRef={ref} />;
   },
 );
 
