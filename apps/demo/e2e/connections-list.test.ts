@@ -197,6 +197,11 @@ describe('the connected accounts list', () => {
     await row.waitFor({ state: 'detached' });
     await section.getByText('No AWS account is connected.').waitFor();
     await expect(listedConnections(context, demo)).resolves.toEqual([]);
+    // The navigation follows the list without a reload: no "connected" badge any more.
+    const accountLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', {
+      name: /Cloud account/,
+    });
+    await expect.poll(() => accountLink.textContent()).not.toContain('connected');
     await page.reload();
     await page.getByRole('heading', { name: 'No AWS account connected' }).waitFor();
     await expect(accountsList(page).rows.count()).resolves.toBe(0);

@@ -4,6 +4,7 @@
  * when the demo runs on the sandbox.
  */
 import type { Connection } from '@porter/cloud-connect';
+import { useCloudConnections } from '@porter/cloud-connect-react';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { AccountPage } from './account-page';
 import { backend } from './backend';
@@ -12,15 +13,21 @@ import { type DemoConfig, demoApi } from './demo-api';
 import { pageLinkProps, usePage } from './navigation';
 import { SandboxPanel } from './sandbox-panel';
 
-/** The tenant's connection as the server knows it: undefined while loading. */
+/**
+ * The tenant's connection as the server knows it: undefined while loading. Read again whenever
+ * the connected accounts list changes (a row's removal or re-check), so the page and the
+ * navigation's badge follow it.
+ */
 function useConnection() {
   const [connection, setConnection] = useState<Connection | null | undefined>(undefined);
+  const { connections } = useCloudConnections({ backend });
   const refresh = useCallback(async () => {
     setConnection((await backend.getConnection?.()) ?? null);
   }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read again when the list changes
   useEffect(() => {
     void refresh();
-  }, [refresh]);
+  }, [connections, refresh]);
   return { connection, refresh };
 }
 
