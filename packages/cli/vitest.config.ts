@@ -8,7 +8,7 @@ export default defineConfig({
     // Builds dist/bin.js once: the tests run the built command as a subprocess.
     globalSetup: ['test/support/build-once.ts'],
     // Each test starts processes and waits on a (fast) simulated AWS: generous, not tight.
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },

@@ -29,12 +29,16 @@ const verifier: ConnectionVerifier = {
   checkRevocation: async () => ({ status: 'pending' }),
 };
 
-const store = createPostgresStore({ connectionString: DATABASE_URL });
+// Hundreds of concurrent requests share ten connections per pool: on a busy machine a request
+// may wait longer than the default 5 s for one, which would answer 503 and say nothing about
+// coordination. A dead database still fails at once (connection refused).
+const POOL = { connectionString: DATABASE_URL, connectionTimeoutMs: 60_000 };
+const store = createPostgresStore(POOL);
 const coordination: Coordination | undefined =
   process.env.COORDINATION === 'in-process'
     ? undefined
     : createPostgresCoordination({
-        connectionString: DATABASE_URL,
+        ...POOL,
         ...(process.env.LEASE_MS ? { leaseMs: Number(process.env.LEASE_MS) } : {}),
         ...(process.env.RESULT_TTL_MS ? { resultTtlMs: Number(process.env.RESULT_TTL_MS) } : {}),
       });
