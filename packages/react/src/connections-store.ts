@@ -38,6 +38,12 @@ export const INITIAL_CONNECTIONS_STATE: ConnectionsState = {
   hasMore: false,
 };
 
+/**
+ * The least time, in ms, between the end of a fetch and a refetch on the page's return (focus or
+ * visibility): tabbing back and forth does not flood the server.
+ */
+export const REFETCH_ON_RETURN_MIN_GAP_MS = 5000;
+
 // Stores by backend, then by page size: hooks on one backend share one list (one request).
 const stores = new WeakMap<object, Map<number, ConnectionsStore>>();
 
@@ -75,6 +81,9 @@ function createConnectionsStore(backend: ConnectionsBackend, limit: number): Con
   let inFlight: AbortController | null = null;
   // Set when a change was announced with nobody listening: the next subscriber fetches.
   let stale = true;
+  // When the last fetch finished (performance.now(), monotonic), and what stops the page listeners.
+  let lastFetchEnd = Number.NEGATIVE_INFINITY;
+  let stopWatching: (() => void) | null = null;
 
   function update(next: Partial<ConnectionsState>) {
     state = { ...state, ...next };
@@ -116,18 +125,47 @@ function createConnectionsStore(backend: ConnectionsBackend, limit: number): Con
       if (controller.signal.aborted) return;
       update({ status: 'error', error: toErrorInfo(error), isFetching: false });
     } finally {
-      if (inFlight === controller) inFlight = null;
+      if (inFlight === controller) {
+        inFlight = null;
+        lastFetchEnd = performance.now();
+      }
     }
+  }
+
+  // The user came back (the tab shows again, the window has focus): the list may be old (a stack
+  // deleted in the AWS console). A focus and a visibilitychange fired together make one fetch:
+  // the second finds it in flight, or within the gap.
+  function onPageReturn() {
+    if (
+      document.visibilityState === 'visible' &&
+      !inFlight &&
+      performance.now() - lastFetchEnd >= REFETCH_ON_RETURN_MIN_GAP_MS
+    ) {
+      void fetchPages(Math.max(1, pagesLoaded), null);
+    }
+  }
+
+  // Listens only while the list has subscribers; no document (server rendering, no DOM): never.
+  function watchPage(): () => void {
+    document.addEventListener('visibilitychange', onPageReturn);
+    window.addEventListener('focus', onPageReturn);
+    return () => {
+      document.removeEventListener('visibilitychange', onPageReturn);
+      window.removeEventListener('focus', onPageReturn);
+    };
   }
 
   const store: ConnectionsStore = {
     getState: () => state,
     subscribe(listener) {
       listeners.add(listener);
+      if (!stopWatching && typeof document !== 'undefined') stopWatching = watchPage();
       if (stale && !inFlight) void fetchPages(Math.max(1, pagesLoaded), null);
       return () => {
         listeners.delete(listener);
         if (listeners.size === 0) {
+          stopWatching?.();
+          stopWatching = null;
           inFlight?.abort();
           inFlight = null;
           // What was fetched may be old by the next use: fetch again then.

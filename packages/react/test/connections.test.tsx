@@ -2,7 +2,7 @@ import type { ConnectedAccount } from '@porter/cloud-connect';
 import { act, render, screen, within } from '@testing-library/react';
 import axe from 'axe-core';
 import { memo, Profiler, type ReactNode } from 'react';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import {
   ConnectionList,
@@ -10,6 +10,7 @@ import {
   ConnectionListItemAction,
   useCloudConnections,
 } from '../src';
+import { connectionsStoreFor, REFETCH_ON_RETURN_MIN_GAP_MS } from '../src/connections-store';
 import { ConnectionRow, ConnectionsPage } from '../stories/connections-page';
 import { ExamplePage } from '../stories/example-page';
 import { CONNECTED_CHECK, SCRIPTED_ACCOUNT_ID } from '../stories/scripted-backend';
@@ -127,6 +128,171 @@ describe('useCloudConnections', () => {
     act(() => screen.getByRole('link', { name: /Open the AWS console/ }).click());
     await screen.findByRole('heading', { name: 'AWS account connected' });
     await until(() => expect(shownAccounts()).toEqual(['1234-5678-9012', '1000-0000-0001']));
+  });
+});
+
+describe('useCloudConnections when the user comes back to the page', () => {
+  // The clock the minimum gap is measured on; `skipGap` moves it past the gap.
+  let offset = 0;
+  const skipGap = () => {
+    offset += REFETCH_ON_RETURN_MIN_GAP_MS;
+  };
+  beforeEach(() => {
+    offset = 0;
+    const now = performance.now.bind(performance);
+    vi.spyOn(performance, 'now').mockImplementation(() => now() + offset);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    // Back to the real (prototype) getter.
+    Reflect.deleteProperty(document, 'visibilityState');
+  });
+
+  const setVisibility = (state: DocumentVisibilityState) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+    act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+  };
+  const focusWindow = () =>
+    act(() => {
+      window.dispatchEvent(new FocusEvent('focus'));
+    });
+  const settled = () => expect(document.querySelector('[aria-busy="true"]')).toBeNull();
+  // Long enough for a stray second request to have started.
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 200));
+
+  it('refetches once when the page shows again, and shows the new answer of the server', async () => {
+    const backend = createScriptedConnectionsBackend({
+      connections: [scriptedConnection(1), scriptedConnection(2)],
+    });
+    renderInPage(<ConnectionsPage backend={backend} />);
+    await until(() => expect(shownAccounts()).toHaveLength(2));
+    expect(backend.listCalls).toBe(1);
+
+    // The PorterRole stack was deleted in the AWS console, in another tab.
+    setVisibility('hidden');
+    backend.connections = backend.connections.filter((c) => c.sessionId !== 'sess_2');
+    skipGap();
+    await pause();
+    expect(backend.listCalls).toBe(1);
+    setVisibility('visible');
+    await until(() => expect(shownAccounts()).toEqual(['1000-0000-0001']));
+    await until(settled);
+    await pause();
+    expect(backend.listCalls).toBe(2);
+  });
+
+  it('keeps the loaded pages and the unchanged rows on a refetch on focus', async () => {
+    const backend = createScriptedConnectionsBackend({
+      connections: [1, 2, 3, 4].map((n) => scriptedConnection(n)),
+    });
+    for (const id of Object.keys(renders)) delete renders[id];
+    renderInPage(<ConnectionsPage backend={backend} limit={2} Row={CountedRow} />);
+    await until(() => expect(shownAccounts()).toHaveLength(2));
+    await userEvent.click(screen.getByRole('button', { name: 'Show more' }));
+    await until(() => expect(shownAccounts()).toHaveLength(4));
+    await until(settled);
+    for (const id of Object.keys(renders)) renders[id] = 0;
+    const calls = backend.listCalls;
+
+    backend.connections = backend.connections.filter((c) => c.sessionId !== 'sess_3');
+    skipGap();
+    focusWindow();
+    await until(() =>
+      expect(shownAccounts()).toEqual(['1000-0000-0004', '1000-0000-0002', '1000-0000-0001']),
+    );
+    await until(settled);
+    // Both pages again, one request each.
+    expect(backend.listCalls).toBe(calls + 2);
+    for (const n of [1, 2, 4]) expect(renders[scriptedConnection(n).accountId]).toBe(0);
+  });
+
+  it('makes one request for a focus and a visibilitychange fired together', async () => {
+    const backend = createScriptedConnectionsBackend({ connections: [scriptedConnection(1)] });
+    renderInPage(<ConnectionsPage backend={backend} />);
+    await until(() => expect(shownAccounts()).toHaveLength(1));
+    await until(settled);
+
+    skipGap();
+    act(() => {
+      window.dispatchEvent(new FocusEvent('focus'));
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await until(() => expect(backend.listCalls).toBe(2));
+    await until(settled);
+    // The same pair again right after the fetch ended: within the gap, nothing.
+    act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+      window.dispatchEvent(new FocusEvent('focus'));
+    });
+    await pause();
+    expect(backend.listCalls).toBe(2);
+  });
+
+  it('does not refetch within the minimum gap since the last fetch ended', async () => {
+    const backend = createScriptedConnectionsBackend({ connections: [scriptedConnection(1)] });
+    renderInPage(<ConnectionsPage backend={backend} />);
+    await until(() => expect(shownAccounts()).toHaveLength(1));
+    await until(settled);
+
+    offset += REFETCH_ON_RETURN_MIN_GAP_MS - 1000;
+    setVisibility('hidden');
+    setVisibility('visible');
+    focusWindow();
+    await pause();
+    expect(backend.listCalls).toBe(1);
+    offset += 1000;
+    focusWindow();
+    await until(() => expect(backend.listCalls).toBe(2));
+  });
+
+  it('stops listening when the last hook unmounts, and fetches nothing without subscribers', async () => {
+    const live = new Set<unknown>();
+    const track = (target: Document | Window) => {
+      const add = target.addEventListener.bind(target);
+      const remove = target.removeEventListener.bind(target);
+      vi.spyOn(target, 'addEventListener').mockImplementation((type, listener, options) => {
+        if (type === 'visibilitychange' || type === 'focus') live.add(listener);
+        add(type, listener, options);
+      });
+      vi.spyOn(target, 'removeEventListener').mockImplementation((type, listener, options) => {
+        live.delete(listener);
+        remove(type, listener, options);
+      });
+    };
+    track(document);
+    track(window);
+    const backend = createScriptedConnectionsBackend({ connections: [scriptedConnection(1)] });
+    const { rerender, unmount } = render(
+      <>
+        <Count backend={backend} />
+        <Count backend={backend} />
+      </>,
+    );
+    await until(() => expect(screen.getAllByText('1 loaded')).toHaveLength(2));
+    expect(live.size).toBeGreaterThan(0);
+
+    // One hook left: the list still follows the page.
+    rerender(<Count backend={backend} />);
+    skipGap();
+    focusWindow();
+    await until(() => expect(backend.listCalls).toBe(2));
+    await pause();
+
+    unmount();
+    expect(live.size).toBe(0);
+    skipGap();
+    setVisibility('hidden');
+    setVisibility('visible');
+    focusWindow();
+    // A list nobody ever subscribed to does not fetch either.
+    const unused = createScriptedConnectionsBackend({ connections: [scriptedConnection(1)] });
+    connectionsStoreFor(unused, 2);
+    focusWindow();
+    await pause();
+    expect(backend.listCalls).toBe(2);
+    expect(unused.listCalls).toBe(0);
   });
 });
 
