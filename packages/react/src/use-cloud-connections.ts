@@ -38,7 +38,8 @@ const serverState = () => INITIAL_CONNECTIONS_STATE;
 
 /**
  * The tenant's connected AWS accounts, with loading and error states. Hooks on one backend share
- * one list; a flow on the same page that connects or revokes an account refetches it. Nothing
+ * one list; a flow on the same page that connects or revokes an account refetches it, and so
+ * does the user coming back to the page (at most once every 5 s). Nothing
  * is fetched during server rendering.
  *
  * @example
