@@ -9,6 +9,7 @@ import {
   CUSTOMER_ACCOUNT,
   connectAndOpenAccountPage,
   type DemoUnderTest,
+  deleteStackInConsole,
   screenshot,
   setUpDemoPerTest,
 } from './demo-browser';
@@ -188,10 +189,7 @@ describe('the connected accounts list', () => {
     await expect(row.getByRole('link', { name: 'cluster-1' }).count()).resolves.toBe(0);
     await expect(axeViolations(page)).resolves.toEqual([]);
 
-    const [stacksPage] = await Promise.all([context.waitForEvent('page'), deleteLink.click()]);
-    expect(new URL(stacksPage.url()).origin).toBe(demo.sandbox.consoleBaseUrl);
-    await stacksPage.getByRole('button', { name: 'Delete' }).click();
-    await stacksPage.getByRole('cell', { name: 'DELETE_IN_PROGRESS' }).waitFor();
+    await deleteStackInConsole(context, demo, deleteLink);
 
     await page.bringToFront();
     await row.waitFor({ state: 'detached' });

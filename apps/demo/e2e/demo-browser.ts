@@ -200,6 +200,24 @@ export async function createStack(consolePage: Page): Promise<void> {
   await consolePage.getByRole('heading', { name: /Stacks/ }).waitFor();
 }
 
+/**
+ * Follows a delete-stack link: the sandbox console opens in a new tab (returned), where the
+ * stack is deleted; resolves once the deletion started.
+ */
+export async function deleteStackInConsole(
+  context: BrowserContext,
+  demo: DemoUnderTest,
+  deleteLink: Locator,
+): Promise<Page> {
+  const [stacksPage] = await Promise.all([context.waitForEvent('page'), deleteLink.click()]);
+  if (new URL(stacksPage.url()).origin !== demo.sandbox.consoleBaseUrl) {
+    throw new Error(`The delete link opened ${stacksPage.url()}, not the sandbox console.`);
+  }
+  await stacksPage.getByRole('button', { name: 'Delete' }).click();
+  await stacksPage.getByRole('cell', { name: 'DELETE_IN_PROGRESS' }).waitFor();
+  return stacksPage;
+}
+
 /** When the customer's PorterRole stack was created (epoch ms), as CloudFormation reports it. */
 export async function stackCreatedAt(demo: DemoUnderTest): Promise<number> {
   const client = new CloudFormationClient({

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   axeViolations,
   connectAndOpenAccountPage,
+  deleteStackInConsole,
   screenshot,
   setUpDemoPerTest,
 } from './demo-browser';
@@ -43,10 +44,7 @@ describe('revoking access', () => {
     await screenshot(page, 'revoke-delete-stack');
     await expect(axeViolations(page)).resolves.toEqual([]);
 
-    const [stacksPage] = await Promise.all([context.waitForEvent('page'), deleteLink.click()]);
-    expect(new URL(stacksPage.url()).origin).toBe(demo.sandbox.consoleBaseUrl);
-    await stacksPage.getByRole('button', { name: 'Delete' }).click();
-    await stacksPage.getByRole('cell', { name: 'DELETE_IN_PROGRESS' }).waitFor();
+    await deleteStackInConsole(context, demo, deleteLink);
 
     await page.bringToFront();
     await page.getByRole('heading', { name: 'Access removed' }).waitFor();
