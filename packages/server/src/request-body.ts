@@ -82,7 +82,11 @@ export async function readJsonObject(
   return { ok: true, value: value as Record<string, unknown> };
 }
 
-async function readCapped(
+/**
+ * A body's bytes, never more than `limit` of them: past it the stream is cancelled and the
+ * answer is `'too-large'`. No body is an empty array.
+ */
+export async function readCapped(
   body: ReadableStream<Uint8Array> | null,
   limit: number,
 ): Promise<Uint8Array | 'too-large'> {

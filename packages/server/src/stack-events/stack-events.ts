@@ -1,6 +1,6 @@
 import type { ConnectionCheck, RevocationCheck } from '@porter/cloud-connect';
 import type { Logger } from '../logger';
-import { concatBytes } from '../request-body';
+import { readCapped } from '../request-body';
 import type { ConnectionStore, SessionRecord } from '../stores/connection-store';
 import { jsonResponse } from '../wire-errors';
 import {
@@ -382,19 +382,6 @@ function accepted(reason: string): Outcome {
 async function readText(request: Request): Promise<string | null> {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > MAX_NOTIFICATION_BYTES) return null;
-  const reader = request.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_NOTIFICATION_BYTES) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(concatBytes(chunks, total));
+  const bytes = await readCapped(request.body, MAX_NOTIFICATION_BYTES);
+  return bytes === 'too-large' ? null : new TextDecoder().decode(bytes);
 }
