@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsVerifier } from '../src/aws-verifier';
-import { createCloudConnectHandler } from '../src/handler';
-import { createMemoryStore } from '../src/stores/memory-store';
 import { ASSUMED, type FakeAws, fakeAws } from './support/aws-fakes';
 import { fakeHttpAws, queryErrorXml } from './support/fake-http-aws';
+import { harness } from './support/handler-harness';
 import { recordingLogger } from './support/recording-logger';
 
 let aws: FakeAws | undefined;
@@ -24,27 +23,10 @@ describe('temporary credentials', () => {
     aws = fakeAws(behaviour);
     const lines: string[] = [];
     const logger = recordingLogger(lines);
-    const handler = createCloudConnectHandler({
-      // The handler's logger reaches the verifier: given once, it sees the verifier's lines too.
-      verifier: createAwsVerifier({ region: 'us-east-1' }),
-      store: createMemoryStore(),
-      authenticate: async () => ({ tenantId: 'tenant-a' }),
-      listBlockers: async () => [],
-      logger,
-      config: {
-        region: 'us-east-1',
-        templateUrl: 'https://porter-templates.s3.us-east-1.amazonaws.com/porter-role.json',
-        trustedPrincipalArn: 'arn:aws:iam::111122223333:root',
-      },
-    });
+    // The handler's logger reaches the verifier: given once, it sees the verifier's lines too.
+    const h = harness({ verifier: createAwsVerifier({ region: 'us-east-1' }), logger });
     const post = (path: string, body: unknown) =>
-      handler(
-        new Request(`https://app.example.com${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }),
-      );
+      h.send('POST', path, { tenant: 'tenant-a', body });
     const bodies: string[] = [];
     const created = await post('/sessions', { accountId: '012345678901' });
     const createdText = await created.text();
@@ -59,7 +41,7 @@ describe('temporary credentials', () => {
     bodies.push(await check.text());
     const revocation = await post('/revocation/check', { accountId: '012345678901' });
     bodies.push(await revocation.text());
-    const connection = await handler(new Request('https://app.example.com/connection'));
+    const connection = await h.send('GET', '/connection', { tenant: 'tenant-a' });
     bodies.push(await connection.text());
 
     expect(check.status).toBe(200);
@@ -77,7 +59,7 @@ describe('vendor credentials', () => {
   ])('never appear in a response body or a log line when they are %s', async (_label, answer) => {
     const lines: string[] = [];
     const http = fakeHttpAws(() => answer);
-    const handler = createCloudConnectHandler({
+    const h = harness({
       verifier: createAwsVerifier({
         region: 'us-east-1',
         clientConfig: {
@@ -87,26 +69,10 @@ describe('vendor credentials', () => {
           maxAttempts: 1,
         },
       }),
-      store: createMemoryStore(),
-      authenticate: async () => ({ tenantId: 'tenant-a' }),
-      listBlockers: async () => [],
       logger: recordingLogger(lines),
-      config: {
-        region: 'us-east-1',
-        templateUrl: 'https://porter-templates.s3.us-east-1.amazonaws.com/porter-role.json',
-        trustedPrincipalArn: 'arn:aws:iam::111122223333:root',
-      },
     });
     const post = async (path: string, body: unknown) =>
-      (
-        await handler(
-          new Request(`https://app.example.com${path}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          }),
-        )
-      ).text();
+      (await h.send('POST', path, { tenant: 'tenant-a', body })).text();
     const created = await post('/sessions', { accountId: '012345678901' });
     const { session } = JSON.parse(created) as { session: { sessionId: string } };
     const bodies = [

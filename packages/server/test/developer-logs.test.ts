@@ -3,10 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsVerifier } from '../src/aws-verifier';
 import type { ConnectionVerifier } from '../src/connection-verifier';
-import { createCloudConnectHandler } from '../src/handler';
 import type { Logger } from '../src/logger';
-import { createMemoryStore } from '../src/stores/memory-store';
 import { awsError, type FakeAws, fakeAws } from './support/aws-fakes';
+import { harness } from './support/handler-harness';
 import { recordingLogger } from './support/recording-logger';
 
 let aws: FakeAws | undefined;
@@ -16,31 +15,17 @@ const VENDOR = { accessKeyId: 'AKIAVENDORFAKE000001', secretAccessKey: 'vendor/s
 
 /** A handler with `logger` (and none on the verifier), and one check of a new session. */
 async function checkOnce(verifier: ConnectionVerifier, logger: Logger) {
-  const handler = createCloudConnectHandler({
-    verifier,
-    store: createMemoryStore(),
-    authenticate: async () => ({ tenantId: 'tenant-a' }),
-    listBlockers: async () => [],
-    logger,
-    config: {
-      region: 'us-east-1',
-      templateUrl: 'https://porter-templates.s3.us-east-1.amazonaws.com/porter-role.json',
-      trustedPrincipalArn: 'arn:aws:iam::111122223333:role/porter-vendor',
-    },
+  const h = harness({ verifier, logger });
+  const created = await h.json('POST', '/sessions', {
+    tenant: 'tenant-a',
+    body: { accountId: '012345678901' },
   });
-  const post = async (path: string, body: unknown) =>
-    (
-      await handler(
-        new Request(`https://app.example.com${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }),
-      )
-    ).json() as Promise<Record<string, { sessionId: string; status: string; code?: string }>>;
-  const { session } = await post('/sessions', { accountId: '012345678901' });
-  const { check } = await post(`/sessions/${session?.sessionId}/check`, {});
-  return check;
+  const session = created.body.session as { sessionId: string };
+  const checked = await h.json('POST', `/sessions/${session.sessionId}/check`, {
+    tenant: 'tenant-a',
+    body: {},
+  });
+  return checked.body.check as { status: string; code?: string };
 }
 
 describe('log lines a developer can act on', () => {
