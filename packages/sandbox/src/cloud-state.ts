@@ -578,13 +578,10 @@ export class CloudState {
     // A resource that waits for a delivered custom resource (or one that needs the others)
     // starts, and says so, only once what it depends on exists.
     const delivered = this.#delivered(stack);
-    const isDelivered = (id: string) => delivered.some((d) => d.logicalId === id);
-    const waits = (resource: PlannedResource) =>
-      resourceDependencies(stack.template, resource.logicalId).some(
-        (id) => isDelivered(id) !== delivered.includes(resource),
-      );
     for (const resource of stack.resources) {
-      if (!waits(resource)) this.#startResource(stack, resource, now);
+      if (dependenciesAcross(stack, delivered, resource).length === 0) {
+        this.#startResource(stack, resource, now);
+      }
     }
   }
 
@@ -740,7 +737,6 @@ export class CloudState {
     const plainDone = stack.resourcesDoneAt;
     let created = plainDone !== undefined;
     let lastAt = plainDone ?? stack.changedAt;
-    const isDelivered = (id: string) => delivered.some((resource) => resource.logicalId === id);
     for (const resource of delivered) {
       const call = this.#callOf(stack, resource.logicalId, 'Create');
       if (call?.settledAt !== undefined) {
@@ -749,9 +745,7 @@ export class CloudState {
       }
       created = false;
       if (!call) {
-        const needsOthers = resourceDependencies(stack.template, resource.logicalId).some(
-          (id) => !isDelivered(id),
-        );
+        const needsOthers = dependenciesAcross(stack, delivered, resource).length > 0;
         const sendAt = needsOthers ? plainDone : stack.changedAt;
         const send = (at: number) => {
           if (needsOthers) this.#startResource(stack, resource, at);
@@ -791,8 +785,7 @@ export class CloudState {
     let startAt = stack.changedAt;
     for (const resource of stack.resources) {
       if (delivered.includes(resource)) continue;
-      for (const id of resourceDependencies(stack.template, resource.logicalId)) {
-        if (!delivered.some((candidate) => candidate.logicalId === id)) continue;
+      for (const id of dependenciesAcross(stack, delivered, resource)) {
         const settledAt = this.#callOf(stack, id, 'Create')?.settledAt;
         if (settledAt === undefined) return undefined;
         startAt = Math.max(startAt, settledAt);
@@ -806,10 +799,9 @@ export class CloudState {
     stack.resourcesStartedAt = at;
     for (const resource of stack.resources) {
       if (delivered.includes(resource)) continue;
-      const waited = resourceDependencies(stack.template, resource.logicalId).some((id) =>
-        delivered.some((candidate) => candidate.logicalId === id),
-      );
-      if (waited) this.#startResource(stack, resource, at);
+      if (dependenciesAcross(stack, delivered, resource).length > 0) {
+        this.#startResource(stack, resource, at);
+      }
     }
   }
 
@@ -1240,6 +1232,23 @@ function earliest(steps: Step[]): Step | undefined {
   let first: Step | undefined;
   for (const step of steps) if (!first || step.at < first.at) first = step;
   return first;
+}
+
+/**
+ * The resources `resource` refers to or `DependsOn` on the other side of the delivered/other
+ * divide: for a delivered custom resource, the other resources it needs; for another resource,
+ * the delivered custom resources it waits for. It starts once those exist.
+ */
+function dependenciesAcross(
+  stack: Stack,
+  delivered: readonly PlannedResource[],
+  resource: PlannedResource,
+): string[] {
+  const isDelivered = (id: string) => delivered.some((candidate) => candidate.logicalId === id);
+  const side = delivered.includes(resource);
+  return resourceDependencies(stack.template, resource.logicalId).filter(
+    (id) => isDelivered(id) !== side,
+  );
 }
 
 /** ServiceTimeout is in seconds (1 to 3600); CloudFormation waits an hour without it. */
