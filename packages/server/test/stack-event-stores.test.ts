@@ -410,8 +410,10 @@ describe('createPostgresStackEventStore updateState when the connection is lost'
       if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(pid).toBeDefined();
+    // Expect the rejection before causing it: it may come before the terminate call answers.
+    const rejected = expect(blocked).rejects.toBeInstanceOf(StoreUnavailableError);
     await holder.query('SELECT pg_terminate_backend($1)', [pid]);
-    await expect(blocked).rejects.toBeInstanceOf(StoreUnavailableError);
+    await rejected;
     await holder.query('ROLLBACK');
     await holder.end();
     expect(await store.stateOf(SESSION)).toMatchObject({ at: T0 });
