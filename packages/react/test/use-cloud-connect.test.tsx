@@ -29,7 +29,8 @@ function Flow(options: UseCloudConnectOptions) {
 }
 
 const step = () => screen.getByTestId('step').textContent;
-const until = (predicate: () => boolean) => vi.waitFor(() => expect(predicate()).toBe(true));
+const until = (predicate: () => boolean) =>
+  vi.waitFor(() => expect(predicate()).toBe(true), { timeout: 5000 });
 
 // A script's click, not the user's: Chromium blocks the new tab, which the tests do not need.
 const launch = () => act(() => screen.getByRole('link', { name: 'Open the AWS console' }).click());
