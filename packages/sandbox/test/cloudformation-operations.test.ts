@@ -30,6 +30,7 @@ import {
   EXTERNAL_ID,
   rejectionOf,
   roleParameters,
+  startOnManualClock,
 } from './sandbox-clients';
 
 const timing = { stackCreateMs: 1000, propagationMs: 2000, stackDeleteMs: 1500 };
@@ -37,8 +38,7 @@ let clock: ManualClock;
 let sandbox: Sandbox;
 
 beforeEach(async () => {
-  clock = createManualClock();
-  sandbox = await startSandbox({ clock, timing });
+  ({ clock, sandbox } = await startOnManualClock({ timing }));
 });
 afterEach(() => sandbox.close());
 

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { TEMPLATE_VERSION } from '@porter/cloud-connect/template';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createManualClock, type ManualClock, type Sandbox, startSandbox } from '../src/index';
+import type { ManualClock, Sandbox } from '../src/index';
 import {
   assumeAsVendor,
   clientsFor,
@@ -14,6 +14,7 @@ import {
   customerRoleArn,
   rejectionOf,
   roleParameters,
+  startOnManualClock,
 } from './sandbox-clients';
 
 let clock: ManualClock;
@@ -21,8 +22,7 @@ let sandbox: Sandbox;
 const timing = { stackCreateMs: 1000, propagationMs: 2000, stackDeleteMs: 1500 };
 
 beforeEach(async () => {
-  clock = createManualClock();
-  sandbox = await startSandbox({ clock, timing });
+  ({ clock, sandbox } = await startOnManualClock({ timing }));
 });
 afterEach(() => sandbox.close());
 

@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import { quickCreateUrl, stacksConsoleUrl } from '@porter/cloud-connect';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createManualClock, type ManualClock, type Sandbox, startSandbox } from '../src/index';
-import { assumeAsVendor, rejectionOf } from './sandbox-clients';
+import type { ManualClock, Sandbox } from '../src/index';
+import { assumeAsVendor, rejectionOf, startOnManualClock } from './sandbox-clients';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // An ExternalId with every character a URL can mangle: it must reach the stack intact.
@@ -43,8 +43,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 beforeEach(async () => {
-  clock = createManualClock();
-  sandbox = await startSandbox({ clock, timing });
+  ({ clock, sandbox } = await startOnManualClock({ timing }));
   page = await browser.newPage();
 });
 afterEach(async () => {

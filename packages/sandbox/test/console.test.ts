@@ -2,17 +2,22 @@ import { runInNewContext } from 'node:vm';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { quickCreateUrl, stacksConsoleUrl } from '@porter/cloud-connect';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createManualClock, type ManualClock, type Sandbox, startSandbox } from '../src/index';
+import { type ManualClock, type Sandbox, startSandbox } from '../src/index';
 import { type RawResponse, send } from './raw-requests';
-import { assumeAsVendor, clientsFor, EXTERNAL_ID, rejectionOf } from './sandbox-clients';
+import {
+  assumeAsVendor,
+  clientsFor,
+  EXTERNAL_ID,
+  rejectionOf,
+  startOnManualClock,
+} from './sandbox-clients';
 
 const timing = { stackCreateMs: 1000, propagationMs: 2000, stackDeleteMs: 1500 };
 let clock: ManualClock;
 let sandbox: Sandbox;
 
 beforeEach(async () => {
-  clock = createManualClock();
-  sandbox = await startSandbox({ clock, timing });
+  ({ clock, sandbox } = await startOnManualClock({ timing }));
 });
 afterEach(() => sandbox.close());
 

@@ -2,7 +2,6 @@ import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/clie
 import { quickCreateUrl } from '@porter/cloud-connect';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createManualClock,
   type ManualClock,
   type Sandbox,
   SandboxCustomerError,
@@ -10,15 +9,20 @@ import {
   startSandbox,
 } from '../src/index';
 import { send } from './raw-requests';
-import { assumeAsVendor, clientsFor, EXTERNAL_ID, rejectionOf } from './sandbox-clients';
+import {
+  assumeAsVendor,
+  clientsFor,
+  EXTERNAL_ID,
+  rejectionOf,
+  startOnManualClock,
+} from './sandbox-clients';
 
 const timing = { stackCreateMs: 1000, propagationMs: 2000, stackDeleteMs: 1500 };
 let clock: ManualClock;
 let sandbox: Sandbox;
 
 async function start(scenario: SandboxScenario = 'normal') {
-  clock = createManualClock();
-  sandbox = await startSandbox({ clock, timing, scenario });
+  ({ clock, sandbox } = await startOnManualClock({ timing, scenario }));
 }
 afterEach(() => sandbox.close());
 

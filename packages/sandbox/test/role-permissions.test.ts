@@ -5,16 +5,16 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type CloudFormationTemplate,
-  createManualClock,
-  type ManualClock,
-  type Sandbox,
-  startSandbox,
-} from '../src/index';
+import type { CloudFormationTemplate, ManualClock, Sandbox } from '../src/index';
 import { isAllowedByPolicies } from '../src/permission-policy';
 import { MalformedPolicyError, parsePolicyDocument } from '../src/trust-policy';
-import { assumeAsVendor, clientsFor, createRoleStack, rejectionOf } from './sandbox-clients';
+import {
+  assumeAsVendor,
+  clientsFor,
+  createRoleStack,
+  rejectionOf,
+  startOnManualClock,
+} from './sandbox-clients';
 
 // A role template that lets the role read its own stack and nothing else.
 const READ_OWN_STACK: CloudFormationTemplate = {
@@ -77,13 +77,11 @@ async function roleSession() {
 
 describe('enforceRolePermissions', () => {
   it('allows the role exactly what its policies grant, on the resources they name', async () => {
-    clock = createManualClock();
-    sandbox = await startSandbox({
-      clock,
+    ({ clock, sandbox } = await startOnManualClock({
       timing,
       template: READ_OWN_STACK,
       enforceRolePermissions: true,
-    });
+    }));
     const { cloudFormation, sts } = await roleSession();
     const described = await cloudFormation.send(
       new DescribeStacksCommand({ StackName: 'PorterRole' }),
@@ -104,13 +102,11 @@ describe('enforceRolePermissions', () => {
   });
 
   it('refuses everything to sessions of a role that has been deleted', async () => {
-    clock = createManualClock();
-    sandbox = await startSandbox({
-      clock,
+    ({ clock, sandbox } = await startOnManualClock({
       timing,
       template: READ_OWN_STACK,
       enforceRolePermissions: true,
-    });
+    }));
     const { cloudFormation } = await roleSession();
     const customer = clientsFor(sandbox, sandbox.customerCredentials).cloudFormation;
     await customer.send(new DeleteStackCommand({ StackName: 'PorterRole' }));
@@ -122,8 +118,7 @@ describe('enforceRolePermissions', () => {
   });
 
   it("is on by default, and core's template lets the role read its own stack and nothing more", async () => {
-    clock = createManualClock();
-    sandbox = await startSandbox({ clock, timing });
+    ({ clock, sandbox } = await startOnManualClock({ timing }));
     const { cloudFormation } = await roleSession();
     const described = await cloudFormation.send(
       new DescribeStacksCommand({ StackName: 'PorterRole' }),

@@ -4,7 +4,13 @@ import {
   type Parameter,
 } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Sandbox, SandboxCredentials } from '../src/index';
+import {
+  createManualClock,
+  type Sandbox,
+  type SandboxCredentials,
+  type SandboxOptions,
+  startSandbox,
+} from '../src/index';
 
 /** SDK clients pointed at a sandbox, without retries so each error is seen as AWS sent it. */
 export function clientsFor(
@@ -14,6 +20,12 @@ export function clientsFor(
 ) {
   const config = { endpoint: sandbox.url, region, credentials, maxAttempts: 1 };
   return { sts: new STSClient(config), cloudFormation: new CloudFormationClient(config) };
+}
+
+/** A sandbox on a clock the test moves (`clock.advance`), with the other options given. */
+export async function startOnManualClock(options: Omit<SandboxOptions, 'clock'> = {}) {
+  const clock = createManualClock();
+  return { clock, sandbox: await startSandbox({ ...options, clock }) };
 }
 
 export const EXTERNAL_ID = 'porter-external-id-1234';

@@ -5,13 +5,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createManualClock,
-  type ManualClock,
-  type Sandbox,
-  type SandboxScenario,
-  startSandbox,
-} from '../src/index';
+import { type ManualClock, type Sandbox, type SandboxScenario, startSandbox } from '../src/index';
 import { send } from './raw-requests';
 import {
   assumeAsVendor,
@@ -19,6 +13,7 @@ import {
   createRoleStack,
   customerRoleArn,
   rejectionOf,
+  startOnManualClock,
 } from './sandbox-clients';
 
 const timing = {
@@ -31,13 +26,11 @@ let clock: ManualClock;
 let sandbox: Sandbox;
 
 async function start(scenario?: SandboxScenario, throttleEvery?: number) {
-  clock = createManualClock();
-  sandbox = await startSandbox({
-    clock,
+  ({ clock, sandbox } = await startOnManualClock({
     timing,
     ...(scenario && { scenario }),
     ...(throttleEvery && { throttleEvery }),
-  });
+  }));
 }
 afterEach(() => sandbox.close());
 

@@ -9,13 +9,7 @@ import {
 } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createManualClock,
-  type ManualClock,
-  type Sandbox,
-  type SandboxCredentials,
-  startSandbox,
-} from '../src/index';
+import type { ManualClock, Sandbox, SandboxCredentials } from '../src/index';
 import { awsErrorOf, send } from './raw-requests';
 import {
   clientsFor,
@@ -23,6 +17,7 @@ import {
   customerRoleArn,
   EXTERNAL_ID,
   rejectionOf,
+  startOnManualClock,
 } from './sandbox-clients';
 
 const timing = { stackCreateMs: 1000, propagationMs: 2000, stackDeleteMs: 1000 };
@@ -30,8 +25,7 @@ let clock: ManualClock;
 let sandbox: Sandbox;
 
 beforeEach(async () => {
-  clock = createManualClock();
-  sandbox = await startSandbox({ clock, timing });
+  ({ clock, sandbox } = await startOnManualClock({ timing }));
 });
 afterEach(() => sandbox.close());
 

@@ -2,7 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createManualClock, type ManualClock, type Sandbox, startSandbox } from '../src/index';
+import type { ManualClock, Sandbox } from '../src/index';
 import { send } from './raw-requests';
 import {
   assumeAsVendor,
@@ -11,17 +11,16 @@ import {
   customerRoleArn,
   EXTERNAL_ID,
   rejectionOf,
+  startOnManualClock,
 } from './sandbox-clients';
 
 let clock: ManualClock;
 let sandbox: Sandbox;
 
 beforeEach(async () => {
-  clock = createManualClock();
-  sandbox = await startSandbox({
-    clock,
+  ({ clock, sandbox } = await startOnManualClock({
     timing: { stackCreateMs: 1000, propagationMs: 2000, stackDeleteMs: 1000 },
-  });
+  }));
 });
 afterEach(() => sandbox.close());
 

@@ -6,18 +6,17 @@ import {
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { createManualClock, type ManualClock, type Sandbox, startSandbox } from '../src/index';
+import { type ManualClock, type Sandbox, startSandbox } from '../src/index';
 import { parseTemplateBody } from '../src/template-format';
 import { send } from './raw-requests';
-import { clientsFor, rejectionOf } from './sandbox-clients';
+import { clientsFor, rejectionOf, startOnManualClock } from './sandbox-clients';
 
 const timing = { stackCreateMs: 1000, propagationMs: 1000, stackDeleteMs: 1000 };
 let clock: ManualClock;
 let sandbox: Sandbox;
 
 beforeEach(async () => {
-  clock = createManualClock();
-  sandbox = await startSandbox({ clock, timing });
+  ({ clock, sandbox } = await startOnManualClock({ timing }));
 });
 afterEach(() => sandbox.close());
 
