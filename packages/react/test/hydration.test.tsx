@@ -39,8 +39,12 @@ it('hydrates first, then restores a saved flow (no mismatch with the server HTML
 
   const errors = vi.spyOn(console, 'error');
   const { container, unmount } = await hydrate('cc-hydrate');
-  await vi.waitFor(() =>
-    expect(container.querySelector('[data-part="root"]')?.getAttribute('data-state')).toBe('ready'),
+  await vi.waitFor(
+    () =>
+      expect(container.querySelector('[data-part="root"]')?.getAttribute('data-state')).toBe(
+        'ready',
+      ),
+    { timeout: 10_000 },
   );
   expect(errors).not.toHaveBeenCalled();
   unmount();

@@ -19,7 +19,9 @@ it("falls back to the link, and says so, when Chromium's popup blocker stops win
   act(() => link.click());
   expect(opened).toHaveBeenCalledTimes(1);
   expect(opened.mock.results[0]?.value).toBeNull();
-  await vi.waitFor(() => expect(link.hasAttribute('data-popup-blocked')).toBe(true));
+  await vi.waitFor(() => expect(link.hasAttribute('data-popup-blocked')).toBe(true), {
+    timeout: 10_000,
+  });
   expect(screen.getByRole('link', { name: /blocked the new window/ }).getAttribute('href')).toBe(
     'about:blank',
   );

@@ -1,20 +1,10 @@
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+import './window-focus';
 
 // Testing Library cleans up by itself only when Vitest's globals are on; here they are not.
 afterEach(cleanup);
 
-// Vitest runs test files side by side in iframes of one page, so the focus moving to another
-// file's iframe fires a real blur (and later focus) on this window at any moment, which would
-// send PAGE.HIDDEN / PAGE.VISIBLE in the middle of a test. Tests say when the window gains or
-// loses focus with their own (untrusted) events; the browser's own window focus changes are
-// kept from the code under test. Element focus events still reach it.
-for (const type of ['focus', 'blur']) {
-  window.addEventListener(
-    type,
-    (event) => {
-      if (event.isTrusted && event.target === window) event.stopImmediatePropagation();
-    },
-    { capture: true },
-  );
-}
+// findBy* and waitFor: a loaded 2-core machine runs the browser projects side by side, and the
+// default second is too short there.
+configure({ asyncUtilTimeout: 10_000 });
