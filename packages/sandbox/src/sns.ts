@@ -12,7 +12,7 @@ import type {
   Stack,
 } from './cloud-state';
 import type { SandboxResponse } from './http-response';
-import { createSnsSigner } from './sns-signing';
+import { createSnsSigner, type SnsSigner } from './sns-signing';
 import type { PlannedResource } from './template-evaluator';
 
 /** An HTTP(S) subscription of a sandbox topic. */
@@ -79,7 +79,13 @@ export function createSandboxSns(input: {
   clock: SandboxClock;
   answer: (requestId: string, answer: CustomResourceAnswer) => boolean;
 }): SandboxSnsInternals {
-  const signer = createSnsSigner();
+  // Making an RSA key blocks for up to a second: it is made when SNS first signs a message or
+  // serves its certificate, so a sandbox that never uses SNS starts at once.
+  let signer: SnsSigner | undefined;
+  const signing = () => {
+    signer ??= createSnsSigner();
+    return signer;
+  };
   const responseKey = randomBytes(32);
   const topics = new Map<string, Topic>();
   const deliveries: SandboxSnsDelivery[] = [];
@@ -97,7 +103,7 @@ export function createSandboxSns(input: {
     const signed = {
       ...message,
       SignatureVersion: '1',
-      Signature: signer.sign(message, '1'),
+      Signature: signing().sign(message, '1'),
       SigningCertURL: `${input.origin()}${CERTIFICATE_PATH}`,
     };
     const delivery: SandboxSnsDelivery = { type, endpoint, topicArn };
@@ -220,7 +226,7 @@ export function createSandboxSns(input: {
       return {
         status: 200,
         headers: { 'content-type': 'application/x-x509-ca-cert' },
-        body: signer.certificatePem,
+        body: signing().certificatePem,
       };
     }
     if (url.pathname === CONFIRM_PATH && method === 'GET') {
