@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createManualClock, type ManualClock, type Sandbox, startSandbox } from '../src/index';
+import type { ManualClock, Sandbox } from '../src/index';
 import { LIST_STACKS_PAGE_SIZE } from '../src/stack-list';
 import { send } from './raw-requests';
 import {
@@ -526,8 +526,7 @@ describe('any sequence of stack operations (property)', () => {
   it('answers every call with success or a 4xx AWS error, and DescribeStacks stays consistent', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 12 }), async (steps) => {
-        const local = createManualClock();
-        const box = await startSandbox({ clock: local, timing });
+        const { clock: local, sandbox: box } = await startOnManualClock({ timing });
         const client = clientsFor(box, box.customerCredentials).cloudFormation;
         const capabilities = ['CAPABILITY_NAMED_IAM' as const];
         let counter = 0;
