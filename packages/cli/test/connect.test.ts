@@ -238,6 +238,8 @@ describe('porter-connect connect --sandbox', () => {
     propagationMs: 100,
     stackDeleteMs: 100,
   });
+  // Long enough that a flow waiting for the timeout would end with 6 instead of 4.
+  const ROLLBACK_TIMING = JSON.stringify({ ...JSON.parse(SANDBOX_TIMING), timeoutMs: 30_000 });
 
   it('--auto plays the customer in an embedded sandbox and server: one command, exit 0', async () => {
     const { code, stdout } = await runCli([
@@ -256,8 +258,6 @@ describe('porter-connect connect --sandbox', () => {
   });
 
   it('--auto with --scenario rollback exits 4 with STACK_FAILED as soon as the stack rolls back, not at the timeout', async () => {
-    // Long enough that a flow waiting for the timeout would end with 6 instead.
-    const timing = JSON.stringify({ ...JSON.parse(SANDBOX_TIMING), timeoutMs: 30_000 });
     const { code, lines, stderr } = await runCli([
       'connect',
       '--sandbox',
@@ -266,7 +266,7 @@ describe('porter-connect connect --sandbox', () => {
       'rollback',
       '--json',
       '--timing',
-      timing,
+      ROLLBACK_TIMING,
     ]);
     expect(code).toBe(4);
     expect(lines.filter(isEvent('connection.failed'))).toHaveLength(1);
@@ -280,7 +280,6 @@ describe('porter-connect connect --sandbox', () => {
   });
 
   it('names STACK_FAILED and points at the stack in plain output when the stack rolls back', async () => {
-    const timing = JSON.stringify({ ...JSON.parse(SANDBOX_TIMING), timeoutMs: 30_000 });
     const { code, stderr } = await runCli([
       'connect',
       '--sandbox',
@@ -288,7 +287,7 @@ describe('porter-connect connect --sandbox', () => {
       '--scenario',
       'rollback',
       '--timing',
-      timing,
+      ROLLBACK_TIMING,
     ]);
     expect(code).toBe(4);
     expect(stderr).toContain('Error STACK_FAILED:');
