@@ -99,8 +99,9 @@ describe('troubleshooting', () => {
     await demo.sandbox.customer.waitForStack('PorterRole', 'ROLLBACK_COMPLETE');
     await screenshot(page, 'connect-stack-failed');
 
-    // As the error says: delete the failed stack, then launch it again.
-    await consolePage.reload();
+    // As the error says: delete the failed stack, then launch it again. The console's stack list
+    // reloads itself every 2 s while the stack changes (a reload of our own could race with one
+    // of its own), and stops once the stack settled: wait for it to show ROLLBACK_COMPLETE.
     await consolePage.getByRole('cell', { name: 'ROLLBACK_COMPLETE' }).waitFor();
     await consolePage.getByRole('button', { name: 'Delete' }).click();
     await demo.sandbox.customer.waitForStack('PorterRole', 'DELETE_COMPLETE');
