@@ -354,6 +354,7 @@ describe('notifications that are refused, and still answered', () => {
       'http://sns.us-east-1.amazonaws.com/cert.pem',
       'https://sns.eu-west-1.amazonaws.com/cert.pem',
       'https://evil.example/sns.us-east-1.amazonaws.com/cert.pem',
+      'https://user:pass@sns.us-east-1.amazonaws.com/cert.pem',
     ]) {
       const { sessionId } = await session();
       const token = await eventTokenFor(SECRET, sessionId);
@@ -364,7 +365,7 @@ describe('notifications that are refused, and still answered', () => {
       expect(body).toMatchObject({ reason: 'certificate-host' });
     }
     expect(fetched).toEqual([]);
-    expect(answers).toHaveLength(4);
+    expect(answers).toHaveLength(5);
   });
 
   it('a replay: the same message again, or one older than the window', async () => {
@@ -412,6 +413,7 @@ describe('notifications that are refused, and still answered', () => {
       'https://evil.example/x',
       'http://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x',
       'https://169.254.169.254/latest',
+      'https://user:pass@cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x',
     ]) {
       await deliver(notification(customResource(sessionId, { ResponseURL: url }, {}, token)));
     }

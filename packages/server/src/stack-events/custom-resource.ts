@@ -1,6 +1,8 @@
 // CloudFormation's custom resource protocol, as it arrives in an SNS notification's Message and
 // as it is answered: a PUT of a JSON body to the presigned S3 ResponseURL.
 
+import { parseCallbackUrl } from './callback-url';
+
 /** A custom resource request, its fields checked for type. */
 export interface CustomResourceRequest {
   RequestType: 'Create' | 'Update' | 'Delete';
@@ -46,13 +48,8 @@ const RESPONSE_HOST =
 
 /** Whether a ResponseURL is CloudFormation's presigned S3 URL (or on the sandbox origin, when allowed). */
 export function isResponseUrl(value: string, sandboxOrigin?: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password) return false;
+  const url = parseCallbackUrl(value);
+  if (!url) return false;
   if (sandboxOrigin !== undefined && url.origin === sandboxOrigin) return true;
   return url.protocol === 'https:' && url.port === '' && RESPONSE_HOST.test(url.hostname);
 }

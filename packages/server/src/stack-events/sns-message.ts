@@ -1,3 +1,4 @@
+import { parseCallbackUrl } from './callback-url';
 import { pemToDer, readCertificate } from './x509-public-key';
 
 /** The SNS message types the subscription receives. */
@@ -95,13 +96,8 @@ export function snsHostOf(topicArn: string): string | null {
 
 /** Whether a URL is https on the topic's SNS host (or on the sandbox origin, when allowed). */
 export function isSnsUrl(value: string, rule: SnsHostRule, pathPattern?: RegExp): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password) return false;
+  const url = parseCallbackUrl(value);
+  if (!url) return false;
   const onAws = url.protocol === 'https:' && url.host === rule.snsHost;
   const onSandbox = rule.sandboxOrigin !== undefined && url.origin === rule.sandboxOrigin;
   return (onAws || onSandbox) && (pathPattern === undefined || pathPattern.test(url.pathname));
