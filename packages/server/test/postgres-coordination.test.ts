@@ -31,6 +31,20 @@ function instance(timings: PostgresCoordinationTimings = {}): PostgresCoordinati
   return coordination;
 }
 
+/** Resolves once some instance holds a live lease on `key`: it started the check. */
+async function leaseTaken(key: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url });
+  opened.push({ close: () => pool.end() });
+  const held = async () =>
+    (
+      await pool.query(
+        'SELECT 1 FROM cloud_connect_flights WHERE key = $1 AND lease_until > clock_timestamp()',
+        [JSON.stringify(key)],
+      )
+    ).rowCount;
+  await expect.poll(held, { timeout: 10_000 }).toBe(1);
+}
+
 describe('createPostgresCoordination singleFlight', () => {
   it('runs one call for a key across instances and hands every caller its result', async () => {
     const [a, b] = [instance(), instance()];
@@ -77,7 +91,7 @@ describe('createPostgresCoordination singleFlight', () => {
     const [a, b] = [instance(), instance()];
     const failure = deferred<string>();
     const first = a.singleFlight('session-1', () => failure.promise);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await leaseTaken('session-1');
     const second = b.singleFlight('session-1', async () => 'from b');
     failure.reject(new Error('AWS said no'));
     await expect(first).rejects.toThrow('AWS said no');
@@ -106,19 +120,22 @@ describe('createPostgresCoordination singleFlight', () => {
   });
 
   it('renews the lease of a check that outlasts it, so no other instance starts the same check', async () => {
-    const [a, b] = [instance({ leaseMs: 300 }), instance({ leaseMs: 300 })];
+    // Renewed every 500 ms: only a stall of a second would let it lapse, even on a busy machine.
+    const leaseMs = 1500;
+    const [a, b] = [instance({ leaseMs }), instance({ leaseMs })];
     const answer = deferred<string>();
     let calls = 0;
     const first = a.singleFlight('session-1', () => {
       calls += 1;
       return answer.promise;
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await leaseTaken('session-1');
     const second = b.singleFlight('session-1', async () => {
       calls += 1;
       return 'duplicate';
     });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Three leases long: without renewal b would take over and run the check again.
+    await new Promise((resolve) => setTimeout(resolve, 3 * leaseMs));
     answer.resolve('only one');
     expect(await Promise.all([first, second])).toEqual(['only one', 'only one']);
     expect(calls).toBe(1);
@@ -128,7 +145,7 @@ describe('createPostgresCoordination singleFlight', () => {
     const [a, b] = [instance(), instance()];
     const answer = deferred<string>();
     const held = a.singleFlight('session-1', () => answer.promise);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await leaseTaken('session-1');
     const controller = new AbortController();
     const waiting = b.singleFlight('session-1', async () => 'never', controller.signal);
     controller.abort(new Error('client left'));
