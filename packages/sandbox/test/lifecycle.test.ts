@@ -106,17 +106,20 @@ describe('startSandbox and close', () => {
   });
 
   it('really waits for stackCreateMs on the wall clock when no clock is given', async () => {
+    const stackCreateMs = 200;
     const sandbox = await startSandbox({
-      timing: { stackCreateMs: 30, propagationMs: 0, stackDeleteMs: 30 },
+      timing: { stackCreateMs, propagationMs: 0, stackDeleteMs: 30 },
     });
     try {
+      const started = Date.now();
       await createRoleStack(sandbox);
       const { cloudFormation } = clientsFor(sandbox, sandbox.customerCredentials);
       const status = async () =>
         (await cloudFormation.send(new DescribeStacksCommand({ StackName: 'PorterRole' })))
           .Stacks?.[0]?.StackStatus;
-      await new Promise((resolve) => setTimeout(resolve, 60));
-      expect(await status()).toBe('CREATE_COMPLETE');
+      await expect.poll(status).toBe('CREATE_COMPLETE');
+      // A lower bound only: a busy machine makes it later, never sooner.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(stackCreateMs);
       cloudFormation.destroy();
     } finally {
       await sandbox.close();
