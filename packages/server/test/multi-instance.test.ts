@@ -85,9 +85,9 @@ describe('three handler instances on one PostgreSQL database', () => {
           return instance?.request(`/api/sessions/${sessions[round]?.[t]}/check`, tenant(t), {});
         }),
       );
-      // Any other answer, with its body, so a failure says what went wrong.
+      // Any other answer, with its body and the instances' logs, so a failure says what went wrong.
       const others = answers.filter((answer) => answer?.status !== 200);
-      expect(others.slice(0, 3)).toEqual([]);
+      expect(others.slice(0, 3), instances.map((i) => i.stderr()).join('')).toEqual([]);
       expect(answers[0]?.body.check).toEqual({ status: 'pending', reason: 'not-assumable' });
       const calls = verifier.calls.length - before;
       // One per session, as one instance makes; without coordination it would be up to 60. The

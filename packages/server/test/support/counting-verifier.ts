@@ -48,6 +48,9 @@ export async function startCountingVerifier(delayMs: number): Promise<CountingVe
       else setTimeout(reply, delayMs);
     });
   });
+  // Longer than the instances keep idle connections to it: the server never closes a socket
+  // just as an instance reuses it, which fails that check's fetch ("other side closed").
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 

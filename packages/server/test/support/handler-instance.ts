@@ -10,6 +10,7 @@ import type { ConnectionCheck } from '@porter/cloud-connect';
 import type { ConnectionVerifier } from '../../src/connection-verifier';
 import type { Coordination } from '../../src/coordination';
 import { createCloudConnectHandler } from '../../src/handler';
+import type { Logger } from '../../src/logger';
 import { toNodeListener } from '../../src/node-listener';
 import { createPostgresCoordination } from '../../src/postgres-coordination';
 import { createPostgresStore } from '../../src/stores/postgres-store';
@@ -17,14 +18,27 @@ import { createPostgresStore } from '../../src/stores/postgres-store';
 const { DATABASE_URL, VERIFIER_URL, INSTANCE_NAME = 'instance' } = process.env;
 if (!DATABASE_URL || !VERIFIER_URL) throw new Error('DATABASE_URL and VERIFIER_URL are required');
 
+// Everything that goes wrong goes to stderr, which the test shows when an answer is not 200.
+const report = (line: string, fields?: Record<string, unknown>) =>
+  process.stderr.write(`[${INSTANCE_NAME}] ${line} ${JSON.stringify(fields ?? {})}\n`);
+const logger: Logger = { warn: report, error: report };
+
 const verifier: ConnectionVerifier = {
   async checkConnection(target, opts) {
-    const response = await fetch(VERIFIER_URL, {
-      method: 'POST',
-      body: JSON.stringify({ accountId: target.accountId, instance: INSTANCE_NAME }),
-      signal: opts?.signal,
-    });
-    return (await response.json()) as ConnectionCheck;
+    try {
+      const response = await fetch(VERIFIER_URL, {
+        method: 'POST',
+        body: JSON.stringify({ accountId: target.accountId, instance: INSTANCE_NAME }),
+        signal: opts?.signal,
+      });
+      return (await response.json()) as ConnectionCheck;
+    } catch (error) {
+      report('The verifier service call failed', {
+        error: String(error),
+        cause: String((error as Error).cause),
+      });
+      throw error;
+    }
   },
   checkRevocation: async () => ({ status: 'pending' }),
 };
@@ -53,6 +67,7 @@ const handlerFor = (basePath: string, rateLimit: { requestsPerMinute: number; bu
       return tenantId ? { tenantId } : null;
     },
     listBlockers: async () => [],
+    logger,
     config: {
       region: 'us-east-1',
       templateUrl: 'https://porter-templates.s3.us-east-1.amazonaws.com/porter-role.json',

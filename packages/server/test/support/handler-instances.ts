@@ -6,6 +6,8 @@ export interface HandlerInstance {
   readonly name: string;
   readonly url: string;
   readonly process: ChildProcess;
+  /** What the instance wrote to stderr so far: its warnings and errors. */
+  stderr(): string;
   /** POSTs (or GETs without a body) as `tenant` and reads the JSON answer. */
   request(
     path: string,
@@ -55,6 +57,7 @@ export function startHandlerInstance(
         name,
         url,
         process: child,
+        stderr: () => stderr,
         async request(path, tenant, body) {
           const response = await fetch(`${url}${path}`, {
             method: body === undefined ? 'GET' : 'POST',
