@@ -31,10 +31,16 @@ function instance(timings: PostgresCoordinationTimings = {}): PostgresCoordinati
   return coordination;
 }
 
-/** Resolves once some instance holds a live lease on `key`: it started the check. */
-async function leaseTaken(key: string): Promise<void> {
+/** A pool of the test's own on the database, to read and write its tables directly. */
+function openPool(): pg.Pool {
   const pool = new pg.Pool({ connectionString: url });
   opened.push({ close: () => pool.end() });
+  return pool;
+}
+
+/** Resolves once some instance holds a live lease on `key`: it started the check. */
+async function leaseTaken(key: string): Promise<void> {
+  const pool = openPool();
   const held = async () =>
     (
       await pool.query(
@@ -99,8 +105,7 @@ describe('createPostgresCoordination singleFlight', () => {
   });
 
   it('takes over a lease whose holder vanished once the lease runs out', async () => {
-    const pool = new pg.Pool({ connectionString: url });
-    opened.push({ close: () => pool.end() });
+    const pool = openPool();
     // A holder that died mid-check: its lease row stays until it expires.
     await pool.query(
       `INSERT INTO cloud_connect_flights (key, holder, lease_until)
@@ -186,8 +191,7 @@ describe('createPostgresCoordination takeToken', () => {
   });
 
   it('forgets full buckets and old checks as it goes (every 1,024 takes)', async () => {
-    const pool = new pg.Pool({ connectionString: url });
-    opened.push({ close: () => pool.end() });
+    const pool = openPool();
     await pool.query(
       `INSERT INTO cloud_connect_flights (key, holder, lease_until, result, result_until)
        VALUES ('"old"', 'gone', now() - interval '1 hour', '{}', now() - interval '1 hour'),
