@@ -11,6 +11,7 @@ import {
   setUpDemoPerTest,
   stackCreatedAt,
   tabTo,
+  verifyingStatus,
   waitForConnected,
 } from './demo-browser';
 
@@ -29,10 +30,7 @@ describe('connecting an AWS account', () => {
     await screenshot(consolePage, 'sandbox-console-quick-create');
     // The page verifies from the launch on, before any stack exists (and so for as long as this
     // machine takes to read it).
-    await page
-      .getByRole('status')
-      .filter({ hasText: /elapsed/ })
-      .waitFor();
+    await verifyingStatus(page).waitFor();
     await screenshot(page, 'connect-verifying');
     await createStack(consolePage);
     // When the sandbox makes the role assumable: its creation time plus creation and IAM propagation.
@@ -140,10 +138,7 @@ describe('connecting an AWS account', () => {
     ]);
     await consolePage.getByRole('heading', { name: 'Quick create stack' }).waitFor();
     // The verifying step, checked before the stack exists: it ends once the role is assumable.
-    await page
-      .getByRole('status')
-      .filter({ hasText: /elapsed/ })
-      .waitFor();
+    await verifyingStatus(page).waitFor();
     await expect(axeViolations(page)).resolves.toEqual([]);
     await expect(axeViolations(consolePage)).resolves.toEqual([]);
     await tabTo(consolePage, consolePage.getByRole('checkbox', { name: /I acknowledge/ }));

@@ -239,6 +239,18 @@ export async function stackCreatedAt(demo: DemoUnderTest): Promise<number> {
   }
 }
 
+/** Moves the sandbox clock from the sandbox panel, a minute a click. */
+export async function moveSandboxClockMinutes(page: Page, minutes: number): Promise<void> {
+  for (let minute = 0; minute < minutes; minute++) {
+    await page.getByRole('button', { name: '+1 min' }).click();
+  }
+}
+
+/** The verification status while it shows the time since launch: the page is verifying. */
+export function verifyingStatus(page: Page): Locator {
+  return page.getByRole('status').filter({ hasText: /elapsed/ });
+}
+
 /** Waits for the connected screen (Playwright's 30 s: an upper bound, never a speed check). */
 export async function waitForConnected(page: Page): Promise<void> {
   await page.getByRole('heading', { name: 'Your AWS account is connected' }).waitFor();

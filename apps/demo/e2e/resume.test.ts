@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createStack,
   enterAccountId,
+  moveSandboxClockMinutes,
   openConsole,
   screenshot,
   setUpDemoPerTest,
@@ -84,9 +85,7 @@ describe('resuming', () => {
     // The page's checks fail while the server is down and go on after the restart, which knows
     // the session from its SQLite file: the role becomes assumable only then.
     await demo.restartServer(2500);
-    for (let minutes = 0; minutes < 10; minutes++) {
-      await page.getByRole('button', { name: '+1 min' }).click();
-    }
+    await moveSandboxClockMinutes(page, 10);
     await page.getByText('600 s ahead of your clock.').waitFor();
     await waitForConnected(page);
     await screenshot(page, 'connected-after-server-restart');

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createStack,
   enterAccountId,
+  moveSandboxClockMinutes,
   OTHER_ACCOUNT,
   openConsole,
   type PerTestDemo,
@@ -145,9 +146,7 @@ describe('troubleshooting', () => {
     await expect(
       page.getByRole('heading', { name: 'Your AWS account is connected' }).count(),
     ).resolves.toBe(0);
-    for (let minutes = 0; minutes < 10; minutes++) {
-      await page.getByRole('button', { name: '+1 min' }).click();
-    }
+    await moveSandboxClockMinutes(page, 10);
     await page.getByText('610 s ahead of your clock.').waitFor();
     await waitForConnected(page);
     await screenshot(page, 'sandbox-clock-moved');
